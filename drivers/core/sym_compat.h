@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sym_compat.h - lets the pure symbiont logic build in the kernel and in
+ * userspace tests.
+ *
+ * The files in drivers/core/ include only this header. In a kernel build it
+ * pulls in the few kernel headers that provide fixed-width types, errno
+ * values and the mem and str helpers; in userspace it maps the same names
+ * onto libc. Nothing here allocates or locks: it is definitions only.
+ */
+#ifndef SYM_COMPAT_H
+#define SYM_COMPAT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#else
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <errno.h>
+#include <stdio.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
+#ifndef U64_MAX
+#define U64_MAX UINT64_MAX
+#endif
+
+#endif /* __KERNEL__ */
+
+#endif /* SYM_COMPAT_H */
