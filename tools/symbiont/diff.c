@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diff.c - the changes between two successive listings.
+ *
+ * Entries are matched by VM uuid, which survives migration, so the same
+ * uuid under a new domid is a move. Entries whose uuid is unknown (or
+ * became known) are matched by domid instead. The callback sees, in this
+ * order: every entry that left (old domid order), then for each current
+ * entry in domid order its join or move followed by one update per field
+ * that changed. Diffing whole listings rather than applying deltas means a
+ * coalesced or spurious wakeup can never leave the output out of step.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbiont.h"
+
+struct cmp_field {
+	const char *name;
+	size_t off;
+};
+
+#define CF(m) { #m, offsetof(struct sym_peer, m) }
+
+static const struct cmp_field fields[] = {
+	CF(name), CF(uuid), CF(mac), CF(state), CF(group),
+};
+
+static const char *fval(const struct sym_peer *p, const struct cmp_field *f)
+{
+	return (const char *)p + f->off;
+}
+
+static int updates(const struct sym_peer *o, const struct sym_peer *c,
+		   int (*cb)(const struct sym_change *ch, void *arg),
+		   void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		struct sym_change ch = {
+			.kind = SYM_CH_UPDATE,
+			.peer = c,
+			.prev_domid = o->domid,
+			.field = fields[i].name,
+			.old_value = fval(o, &fields[i]),
+			.new_value = fval(c, &fields[i]),
+		};
+
+		if (strcmp(ch.old_value, ch.new_value) && cb(&ch, arg))
+			return -1;
+	}
+	return 0;
+}
+
+int sym_diff(const struct sym_view *old, const struct sym_view *cur,
+	     int (*cb)(const struct sym_change *ch, void *arg), void *arg)
+{
+	/* match[i]: index in old of cur->peers[i]'s partner, or -1 */
+	long *match = NULL;
+	bool *used = NULL;
+	size_t i, j;
+	int r = -1;
+
+	match = calloc(cur->n + 1, sizeof(*match));
+	used = calloc(old->n + 1, sizeof(*used));
+	if (!match || !used) {
+		sym_err("out of memory");
+		goto out;
+	}
+	for (i = 0; i < cur->n; i++) {
+		const struct sym_peer *c = &cur->peers[i];
+
+		match[i] = -1;
+		if (!*c->uuid)
+			continue;
+		for (j = 0; j < old->n; j++) {
+			if (!used[j] && !strcmp(old->peers[j].uuid, c->uuid)) {
+				match[i] = (long)j;
+				used[j] = true;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < cur->n; i++) {
+		const struct sym_peer *c = &cur->peers[i];
+
+		if (match[i] >= 0)
+			continue;
+		for (j = 0; j < old->n; j++) {
+			const struct sym_peer *o = &old->peers[j];
+
+			if (!used[j] && o->domid == c->domid &&
+			    (!*o->uuid || !*c->uuid)) {
+				match[i] = (long)j;
+				used[j] = true;
+				break;
+			}
+		}
+	}
+
+	for (j = 0; j < old->n; j++) {
+		struct sym_change ch = {
+			.kind = SYM_CH_LEAVE,
+			.peer = &old->peers[j],
+			.prev_domid = old->peers[j].domid,
+		};
+
+		if (!used[j] && cb(&ch, arg))
+			goto out;
+	}
+	for (i = 0; i < cur->n; i++) {
+		const struct sym_peer *c = &cur->peers[i], *o;
+		struct sym_change ch = { .peer = c, .prev_domid = c->domid };
+
+		if (match[i] < 0) {
+			ch.kind = SYM_CH_JOIN;
+			if (cb(&ch, arg))
+				goto out;
+			continue;
+		}
+		o = &old->peers[match[i]];
+		if (o->domid != c->domid) {
+			ch.kind = SYM_CH_MOVE;
+			ch.prev_domid = o->domid;
+			if (cb(&ch, arg))
+				goto out;
+		}
+		if (updates(o, c, cb, arg))
+			goto out;
+	}
+	r = 0;
+out:
+	free(match);
+	free(used);
+	return r;
+}

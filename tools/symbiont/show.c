@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * show.c - the "self" and "list" subcommands.
+ *
+ * Human output is a key/value block (self) or a table sorted by domid
+ * (list); unknown values print as "-". JSON output is one object on one
+ * line with unknown values as null; the schema is in symbiont(8).
+ */
+#include <stdio.h>
+
+#include "symbiont.h"
+
+static const char *dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
+static void self_human(const struct sym_self *s)
+{
+	printf("role:       %s\n", sym_role_name(s->role));
+	if (s->role == SYM_ROLE_GUEST) {
+		printf("domid:      %u\n", s->domid);
+		printf("name:       %s\n", dash(s->name));
+		printf("uuid:       %s\n", dash(s->uuid));
+		printf("mac:        %s\n", dash(s->mac));
+		printf("group:      %s\n", dash(s->group));
+		printf("state:      %s\n", dash(s->state));
+	}
+	printf("generation: %llu\n", s->generation);
+	printf("mode:       %s\n", s->mode);
+	printf("poll_ms:    %llu\n", s->poll_ms);
+	printf("%-11s %zu\n", s->role == SYM_ROLE_DOM0 ? "members:" : "peers:",
+	       s->count);
+}
+
+static void self_json(const struct sym_self *s)
+{
+	FILE *f = stdout;
+
+	fputc('{', f);
+	json_key(f, "role", true);
+	json_str(f, sym_role_name(s->role));
+	if (s->role == SYM_ROLE_GUEST) {
+		json_key(f, "domid", false);
+		fprintf(f, "%u", s->domid);
+		json_key(f, "name", false);
+		json_str_or_null(f, s->name);
+		json_key(f, "uuid", false);
+		json_str_or_null(f, s->uuid);
+		json_key(f, "mac", false);
+		json_str_or_null(f, s->mac);
+		json_key(f, "group", false);
+		json_str_or_null(f, s->group);
+		json_key(f, "state", false);
+		json_str_or_null(f, s->state);
+	}
+	json_key(f, "generation", false);
+	fprintf(f, "%llu", s->generation);
+	json_key(f, "mode", false);
+	json_str(f, s->mode);
+	json_key(f, "poll_ms", false);
+	fprintf(f, "%llu", s->poll_ms);
+	json_key(f, s->role == SYM_ROLE_DOM0 ? "members" : "peers", false);
+	fprintf(f, "%zu", s->count);
+	fputs("}\n", f);
+}
+
+int cmd_self(const struct sym_opts *o)
+{
+	struct sym_self s;
+
+	if (sym_load_self(&s))
+		return SYM_EXIT_FAIL;
+	if (o->json)
+		self_json(&s);
+	else
+		self_human(&s);
+	return sym_flush_stdout() ? SYM_EXIT_FAIL : SYM_EXIT_OK;
+}
+
+#define ROW_FMT		"%-5s  %-16s  %-36s  %-17s  %-9s"
+#define GUEST_FMT	"%-5s  %-16s  %-36s  %-17s  %s\n"
+
+static void list_human(const struct sym_view *v)
+{
+	bool dom0 = v->role == SYM_ROLE_DOM0;
+	size_t i;
+
+	if (dom0)
+		printf(ROW_FMT "  %s\n", "DOMID", "NAME", "UUID", "MAC",
+		       "STATE", "GROUP");
+	else
+		printf(GUEST_FMT, "DOMID", "NAME", "UUID", "MAC", "STATE");
+	for (i = 0; i < v->n; i++) {
+		const struct sym_peer *p = &v->peers[i];
+		char domid[16];
+
+		snprintf(domid, sizeof(domid), "%u", p->domid);
+		if (dom0)
+			printf(ROW_FMT "  %s\n", domid, dash(p->name),
+			       dash(p->uuid), dash(p->mac), dash(p->state),
+			       dash(p->group));
+		else
+			printf(GUEST_FMT, domid,
+			       dash(p->name), dash(p->uuid), dash(p->mac),
+			       dash(p->state));
+	}
+}
+
+/*
+ * The members of a peer object after "domid" (shared with "watch"): name,
+ * uuid, mac, state and, for dom0 members, group.
+ */
+void sym_peer_json_rest(FILE *f, const struct sym_peer *p,
+			enum sym_role role)
+{
+	json_key(f, "name", false);
+	json_str_or_null(f, p->name);
+	json_key(f, "uuid", false);
+	json_str_or_null(f, p->uuid);
+	json_key(f, "mac", false);
+	json_str_or_null(f, p->mac);
+	json_key(f, "state", false);
+	json_str_or_null(f, p->state);
+	if (role == SYM_ROLE_DOM0) {
+		json_key(f, "group", false);
+		json_str_or_null(f, p->group);
+	}
+}
+
+static void list_json(const struct sym_view *v)
+{
+	FILE *f = stdout;
+	size_t i;
+
+	fputc('{', f);
+	json_key(f, "role", true);
+	json_str(f, sym_role_name(v->role));
+	json_key(f, "generation", false);
+	fprintf(f, "%llu", v->generation);
+	json_key(f, v->role == SYM_ROLE_DOM0 ? "members" : "peers", false);
+	fputc('[', f);
+	for (i = 0; i < v->n; i++) {
+		fputs(i ? ",{" : "{", f);
+		json_key(f, "domid", true);
+		fprintf(f, "%u", v->peers[i].domid);
+		sym_peer_json_rest(f, &v->peers[i], v->role);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+int cmd_list(const struct sym_opts *o)
+{
+	struct sym_view v;
+
+	if (sym_load_view(&v))
+		return SYM_EXIT_FAIL;
+	if (o->json)
+		list_json(&v);
+	else
+		list_human(&v);
+	sym_free_view(&v);
+	return sym_flush_stdout() ? SYM_EXIT_FAIL : SYM_EXIT_OK;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * symbiont.h - shared declarations of the symbiont userspace tool.
+ *
+ * The tool only reads what the kernel modules expose: the sysfs tree under
+ * /sys/kernel/symbiont (override: SYMBIONT_SYSFS) and the event log device
+ * /dev/symbiont_events (override: SYMBIONT_EVENTS). Every value read is
+ * validated; a malformed value is reported with the file it came from.
+ */
+#ifndef SYMBIONT_H
+#define SYMBIONT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define SYM_VERSION		"1.0"
+#define SYM_PROTOCOL		1
+
+#define SYM_DEFAULT_SYSFS	"/sys/kernel/symbiont"
+#define SYM_DEFAULT_EVENTS	"/dev/symbiont_events"
+#define SYM_DEFAULT_HYPERVISOR	"/sys/hypervisor/type"
+
+/* Exit codes. */
+#define SYM_EXIT_OK		0
+#define SYM_EXIT_FAIL		1
+#define SYM_EXIT_USAGE		2
+
+/* Sizes including the terminating NUL. */
+#define SYM_UUID_LEN		37	/* 8-4-4-4-12 */
+#define SYM_MAC_LEN		18	/* xx:xx:xx:xx:xx:xx */
+#define SYM_NAME_LEN		65	/* [A-Za-z0-9_.-]{1,64} */
+#define SYM_STATE_LEN		16
+#define SYM_MODE_LEN		8
+#define SYM_PATH_LEN		4096
+
+/* Domids at or above DOMID_FIRST_RESERVED (0x7ff0) are never real domains. */
+#define SYM_DOMID_MAX		0x7fefU
+
+/* err.c */
+void sym_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int sym_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* json.c */
+size_t json_escape(char *out, size_t size, const char *in, size_t maxin);
+void json_str(FILE *f, const char *s);
+void json_str_or_null(FILE *f, const char *s);
+void json_key(FILE *f, const char *key, bool first);
+
+/* sysfs.c: raw access and value validation */
+enum sym_kind {
+	SYM_K_DOMID,
+	SYM_K_U64,
+	SYM_K_U32,
+	SYM_K_UUID,
+	SYM_K_MAC,
+	SYM_K_NAME,
+	SYM_K_STATE,
+	SYM_K_MODE,
+	SYM_K_ROLE,
+};
+
+const char *sym_sysfs_root(void);
+const char *sym_events_path(void);
+int sym_check_loaded(void);
+int sym_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int sym_read_raw(const char *path, char *buf, size_t size);
+int sym_parse_u64(const char *s, unsigned long long *v);
+int sym_parse_domid(const char *s, unsigned int *v);
+bool sym_valid(enum sym_kind kind, const char *s);
+const char *sym_kind_name(enum sym_kind kind);
+int sym_read_value(const char *path, enum sym_kind kind, char *buf,
+		   size_t size, bool strict);
+int sym_read_num(const char *path, enum sym_kind kind,
+		 unsigned long long *v);
+int sym_read_num_fd(int fd, const char *path, unsigned long long *v);
+
+/* view.c: consistent snapshots of what the kernel exposes */
+enum sym_role { SYM_ROLE_GUEST, SYM_ROLE_DOM0 };
+
+struct sym_peer {
+	unsigned int domid;
+	char uuid[SYM_UUID_LEN];
+	char mac[SYM_MAC_LEN];
+	char name[SYM_NAME_LEN];
+	char group[SYM_NAME_LEN];	/* dom0 members only */
+	char state[SYM_STATE_LEN];
+};
+
+struct sym_view {
+	enum sym_role role;
+	unsigned long long generation;
+	struct sym_peer *peers;
+	size_t n;
+};
+
+struct sym_self {
+	enum sym_role role;
+	unsigned long long generation;
+	char mode[SYM_MODE_LEN];
+	unsigned long long poll_ms;
+	size_t count;			/* peers (guest) or members (dom0) */
+	/* guest only */
+	unsigned int domid;
+	bool has_domid;
+	char uuid[SYM_UUID_LEN];
+	char name[SYM_NAME_LEN];
+	char mac[SYM_MAC_LEN];
+	char group[SYM_NAME_LEN];
+	char state[SYM_STATE_LEN];
+};
+
+const char *sym_role_name(enum sym_role role);
+int sym_load_role(enum sym_role *role);
+int sym_load_view(struct sym_view *view);
+void sym_free_view(struct sym_view *view);
+int sym_load_self(struct sym_self *self);
+
+/* events.c */
+enum sym_event_kind {
+	SYM_EV_JOIN,
+	SYM_EV_LEAVE,
+	SYM_EV_MIGRATE_OUT,
+	SYM_EV_MIGRATE_IN,
+	SYM_EV_LOST,
+	SYM_EV_OVERFLOW,
+};
+
+struct sym_event {
+	enum sym_event_kind kind;
+	unsigned long long seq;
+	unsigned long long ts;		/* ns, CLOCK_MONOTONIC */
+	unsigned long long lost;	/* overflow only */
+	unsigned int domid;
+	unsigned int prev;
+	bool has_prev;
+	char uuid[SYM_UUID_LEN];
+	char name[SYM_NAME_LEN];
+};
+
+int sym_event_parse_line(const char *line, struct sym_event *ev);
+const char *sym_event_kind_name(enum sym_event_kind kind);
+
+/* evdev.c: reading whole lines from the event device */
+struct sym_evdev {
+	int fd;
+	const char *path;
+	bool is_chr;
+	size_t len;
+	char buf[8192];
+};
+
+int sym_evdev_open(struct sym_evdev *dev);
+void sym_evdev_close(struct sym_evdev *dev);
+int sym_evdev_drain(struct sym_evdev *dev,
+		    int (*cb)(const char *line, void *arg), void *arg);
+
+/* diff.c: changes between two successive listings */
+enum sym_change_kind {
+	SYM_CH_JOIN,
+	SYM_CH_LEAVE,
+	SYM_CH_MOVE,
+	SYM_CH_UPDATE,
+};
+
+struct sym_change {
+	enum sym_change_kind kind;
+	const struct sym_peer *peer;	/* current entry; previous for LEAVE */
+	unsigned int prev_domid;	/* MOVE */
+	const char *field;		/* UPDATE */
+	const char *old_value;		/* UPDATE */
+	const char *new_value;		/* UPDATE */
+};
+
+int sym_diff(const struct sym_view *old, const struct sym_view *cur,
+	     int (*cb)(const struct sym_change *ch, void *arg), void *arg);
+
+/* loop.c: signal-aware waiting shared by "events --follow" and "watch" */
+#define SYM_FALLBACK_MS		100
+
+void sym_signals_init(void);
+bool sym_stop_requested(void);
+long long sym_now_ms(void);
+
+struct pollfd;
+int sym_wait(struct pollfd *fds, unsigned int nfds, long long timeout_ms);
+
+/* Subcommands. */
+struct sym_opts {
+	bool json;
+	bool follow;
+	unsigned long long count;	/* 0: unlimited */
+	long long timeout_ms;		/* -1: none */
+};
+
+/* show.c */
+void sym_peer_json_rest(FILE *f, const struct sym_peer *p,
+			enum sym_role role);
+
+int cmd_self(const struct sym_opts *o);
+int cmd_list(const struct sym_opts *o);
+int cmd_events(const struct sym_opts *o);
+int cmd_watch(const struct sym_opts *o);
+
+int sym_flush_stdout(void);
+
+#endif /* SYMBIONT_H */

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * view.c - consistent snapshots of the symbiont sysfs tree.
+ *
+ * A guest lists peers/<domid>/, dom0 lists members/<domid>/. The kernel
+ * can change the tree while we read it, so a listing is taken like a
+ * seqlock read: read generation, read every entry, read generation again,
+ * and retry if it moved or if an entry lost a file half-way (a directory
+ * being added or removed). Only the last attempt treats a missing file as
+ * an error; a directory that vanished by then is simply not listed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "symbiont.h"
+
+#define LOAD_TRIES	50
+#define RETRY_NS	10000000L	/* 10 ms between retries */
+
+const char *sym_role_name(enum sym_role role)
+{
+	return role == SYM_ROLE_DOM0 ? "dom0" : "guest";
+}
+
+int sym_load_role(enum sym_role *role)
+{
+	char path[SYM_PATH_LEN], buf[SYM_MODE_LEN];
+
+	if (sym_check_loaded())
+		return -1;
+	if (sym_path(path, sizeof(path), "%s/role", sym_sysfs_root()) ||
+	    sym_read_value(path, SYM_K_ROLE, buf, sizeof(buf), true))
+		return -1;
+	*role = strcmp(buf, "dom0") ? SYM_ROLE_GUEST : SYM_ROLE_DOM0;
+	return 0;
+}
+
+static const char *list_dir(enum sym_role role)
+{
+	return role == SYM_ROLE_DOM0 ? "members" : "peers";
+}
+
+static int cmp_domid(const void *a, const void *b)
+{
+	const struct sym_peer *x = a, *y = b;
+
+	return (x->domid > y->domid) - (x->domid < y->domid);
+}
+
+struct field {
+	const char *file;
+	enum sym_kind kind;
+	size_t off;
+	size_t size;
+};
+
+#define FIELD(f, k, m) { f, k, offsetof(struct sym_peer, m), \
+			 sizeof(((struct sym_peer *)0)->m) }
+
+static const struct field guest_fields[] = {
+	FIELD("uuid", SYM_K_UUID, uuid),
+	FIELD("mac", SYM_K_MAC, mac),
+	FIELD("name", SYM_K_NAME, name),
+	FIELD("state", SYM_K_STATE, state),
+	{ NULL, 0, 0, 0 },
+};
+
+static const struct field dom0_fields[] = {
+	FIELD("uuid", SYM_K_UUID, uuid),
+	FIELD("name", SYM_K_NAME, name),
+	FIELD("mac", SYM_K_MAC, mac),
+	FIELD("group", SYM_K_NAME, group),
+	FIELD("state", SYM_K_STATE, state),
+	{ NULL, 0, 0, 0 },
+};
+
+/*
+ * Read one entry. Returns 0, 1 if its directory vanished (skip it),
+ * -EAGAIN if a file was missing and this is not the last attempt, or -1.
+ */
+static int load_peer(const char *dir, enum sym_role role, bool strict,
+		     struct sym_peer *p)
+{
+	const struct field *f = role == SYM_ROLE_DOM0 ? dom0_fields :
+							guest_fields;
+	char path[SYM_PATH_LEN];
+	struct stat st;
+	int r;
+
+	for (; f->file; f++) {
+		if (sym_path(path, sizeof(path), "%s/%s", dir, f->file))
+			return -1;
+		r = sym_read_value(path, f->kind, (char *)p + f->off, f->size,
+				   false);
+		if (r != -ENOENT) {
+			if (r)
+				return -1;
+			continue;
+		}
+		if (stat(dir, &st) < 0 && errno == ENOENT)
+			return 1;
+		if (!strict)
+			return -EAGAIN;
+		sym_err("cannot read %s: %s", path, strerror(ENOENT));
+		return -1;
+	}
+	return 0;
+}
+
+static int load_list(struct sym_view *view, bool strict)
+{
+	char dir[SYM_PATH_LEN], sub[SYM_PATH_LEN];
+	struct sym_peer *peers = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (sym_path(dir, sizeof(dir), "%s/%s", sym_sysfs_root(),
+		     list_dir(view->role)))
+		return -1;
+	d = opendir(dir);
+	if (!d) {
+		sym_err("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		struct sym_peer *p;
+		char q[80];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			p = realloc(peers, cap * sizeof(*peers));
+			if (!p) {
+				sym_err("out of memory");
+				r = -1;
+				break;
+			}
+			peers = p;
+		}
+		p = &peers[n];
+		memset(p, 0, sizeof(*p));
+		if (sym_parse_domid(de->d_name, &p->domid)) {
+			json_escape(q, sizeof(q), de->d_name, 48);
+			sym_err("%s: malformed domid directory name \"%s\"",
+				dir, q);
+			r = -1;
+			break;
+		}
+		if (sym_path(sub, sizeof(sub), "%s/%s", dir, de->d_name)) {
+			r = -1;
+			break;
+		}
+		r = load_peer(sub, view->role, strict, p);
+		if (r < 0)
+			break;
+		if (r == 0)
+			n++;
+		r = 0;
+	}
+	if (!r && errno) {
+		sym_err("cannot read %s: %s", dir, strerror(errno));
+		r = -1;
+	}
+	closedir(d);
+	if (r) {
+		free(peers);
+		return r;
+	}
+	if (n)
+		qsort(peers, n, sizeof(*peers), cmp_domid);
+	view->peers = peers;
+	view->n = n;
+	return 0;
+}
+
+static int read_generation(unsigned long long *gen)
+{
+	char path[SYM_PATH_LEN];
+
+	if (sym_path(path, sizeof(path), "%s/generation", sym_sysfs_root()))
+		return -1;
+	return sym_read_num(path, SYM_K_U64, gen);
+}
+
+/* Take a consistent listing of peers (guest) or members (dom0). */
+int sym_load_view(struct sym_view *view)
+{
+	const struct timespec pause = { 0, RETRY_NS };
+	unsigned long long g1, g2 = 0;
+	int i, r;
+
+	memset(view, 0, sizeof(*view));
+	if (sym_load_role(&view->role))
+		return -1;
+	for (i = 0; i < LOAD_TRIES; i++) {
+		bool last = i == LOAD_TRIES - 1;
+
+		if (read_generation(&g1))
+			return -1;
+		r = load_list(view, last);
+		if (r == -EAGAIN) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (r)
+			return -1;
+		if (read_generation(&g2)) {
+			sym_free_view(view);
+			return -1;
+		}
+		if (g1 == g2 || last)
+			break;
+		sym_free_view(view);
+	}
+	view->generation = g2;
+	return 0;
+}
+
+void sym_free_view(struct sym_view *view)
+{
+	free(view->peers);
+	view->peers = NULL;
+	view->n = 0;
+}
+
+static int read_self(const char *file, enum sym_kind kind, char *buf,
+		     size_t size)
+{
+	char path[SYM_PATH_LEN];
+
+	if (sym_path(path, sizeof(path), "%s/%s", sym_sysfs_root(), file))
+		return -1;
+	return sym_read_value(path, kind, buf, size, true);
+}
+
+/* What "symbiont self" shows. */
+int sym_load_self(struct sym_self *self)
+{
+	char path[SYM_PATH_LEN], buf[32];
+	struct sym_view view;
+
+	memset(self, 0, sizeof(*self));
+	if (sym_load_view(&view))
+		return -1;
+	self->role = view.role;
+	self->generation = view.generation;
+	self->count = view.n;
+	sym_free_view(&view);
+
+	if (read_self("mode", SYM_K_MODE, self->mode, sizeof(self->mode)))
+		return -1;
+	if (sym_path(path, sizeof(path), "%s/poll_ms", sym_sysfs_root()) ||
+	    sym_read_num(path, SYM_K_U32, &self->poll_ms))
+		return -1;
+	if (self->role == SYM_ROLE_DOM0)
+		return 0;
+
+	if (read_self("self/domid", SYM_K_DOMID, buf, sizeof(buf)) ||
+	    sym_parse_domid(buf, &self->domid))
+		return -1;
+	self->has_domid = true;
+	if (read_self("self/uuid", SYM_K_UUID, self->uuid,
+		      sizeof(self->uuid)) ||
+	    read_self("self/name", SYM_K_NAME, self->name,
+		      sizeof(self->name)) ||
+	    read_self("self/mac", SYM_K_MAC, self->mac, sizeof(self->mac)) ||
+	    read_self("self/group", SYM_K_NAME, self->group,
+		      sizeof(self->group)) ||
+	    read_self("self/state", SYM_K_STATE, self->state,
+		      sizeof(self->state)))
+		return -1;
+	return 0;
+}
