@@ -122,11 +122,11 @@ int main(int argc, char **argv)
 						     optarg);
 			break;
 		case ':':
-			if (optopt)
-				return sym_usage_err("option '-%c' needs an argument",
-						     optopt);
-			return sym_usage_err("option '%.64s' needs an argument",
-					     argv[optind - 1]);
+			if (!strncmp(argv[optind - 1], "--", 2))
+				return sym_usage_err("option '%.64s' needs an argument",
+						     argv[optind - 1]);
+			return sym_usage_err("option '-%c' needs an argument",
+					     optopt);
 		default:
 			if (optopt)
 				return sym_usage_err("unknown option '-%c'",

@@ -52,11 +52,13 @@ static void change_human(const struct watch_ctx *w, const struct sym_change *ch)
 
 	switch (ch->kind) {
 	case SYM_CH_JOIN:
-		printf("+ %u %s %s %s", p->domid, dash(p->name), dash(p->mac),
-		       dash(p->state));
+		printf("+ %u %s %s joined", p->domid, dash(p->name),
+		       dash(p->mac));
+		if (strcmp(p->state, "joined"))
+			printf(" state=%s", dash(p->state));
 		if (w->role == SYM_ROLE_DOM0)
 			printf(" group=%s", dash(p->group));
-		printf(" joined\n");
+		putchar('\n');
 		break;
 	case SYM_CH_LEAVE:
 		printf("- %u %s left\n", p->domid, dash(p->name));
