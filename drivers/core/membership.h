@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * membership.h - dom0's per-domain membership state machine and the bounded
+ * set of VMs that went away while migrating.
+ *
+ * Data flow: when a domain's registration watch fires, the dom0 glue reads
+ * data/symbiont/state back, parses it with sym_parse_announce(), checks
+ * whether the domain's XenStore home still exists, and calls
+ * sym_member_step() with the member's current state. It stores the returned
+ * next state and, if emit is set, appends an event of the returned kind. A
+ * value that fails to parse is "malformed": the glue must not call
+ * sym_member_step() for it (state unchanged, no event, rate-limited log).
+ *
+ * The departed set maps a VM uuid to the domid it migrated away from, so the
+ * domain that later joins with that uuid is reported as migrate-in with both
+ * domids. It is bounded (SYM_DEPARTED_MAX); the oldest entry is forgotten
+ * first. An entry is created at migrate-out already, not only once the old
+ * domain is gone, so that a localhost live migration, where the new domain
+ * joins before the old one is destroyed, is still seen as a migration.
+ *
+ * Locking/lifetime: pure code, caller serialises (one lock or one work item
+ * for all members and the departed set). The caller owns the set.
+ */
+#ifndef SYM_MEMBERSHIP_H
+#define SYM_MEMBERSHIP_H
+
+#include "sym_compat.h"
+#include "xs_parse.h"
+#include "event_log.h"
+
+#define SYM_DEPARTED_MAX	64
+
+enum sym_member_state {
+	SYM_MEMBER_NONE,
+	SYM_MEMBER_JOINED,
+	SYM_MEMBER_MIGRATING,
+};
+
+struct sym_departed {
+	char uuid[37];
+	u16 domid;		/* the domid it migrated away from */
+	bool used;
+	bool old_domain_alive;	/* migrate-out seen, old domain not yet gone */
+	bool claimed;		/* a new domain already reported migrate-in */
+	u64 age;		/* larger is newer */
+};
+
+struct sym_departed_set {
+	struct sym_departed slot[SYM_DEPARTED_MAX];
+	u64 clock;
+};
+
+struct sym_transition {
+	enum sym_member_state next;
+	bool emit;
+	enum sym_event_kind kind;	/* valid if emit */
+	s32 prev_domid;			/* migrate-in only, else -1 */
+};
+
+void sym_departed_init(struct sym_departed_set *departed);
+/* Unclaimed entry for uuid, newest first; NULL if none. */
+const struct sym_departed *sym_departed_find(const struct sym_departed_set *departed,
+					     const char *uuid);
+
+/*
+ * One step of the table in Documentation/protocol.md.
+ * domain_alive: false when the domain's XenStore home is gone; this wins
+ * over ann. uuid: trusted uuid of this domid (from /local/domain/<d>/vm), or
+ * NULL/"" if unknown, in which case the departed set is not consulted.
+ * Cases the table leaves open: none + anything but joined-and-alive and
+ * joined + joined stay put silently; migrating + absent while alive is a
+ * leave (the guest withdrew its registration).
+ */
+struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announce ann,
+				      bool domain_alive, u16 domid, const char *uuid,
+				      struct sym_departed_set *departed);
+
+/* "none", "joined", "migrating"; "invalid" else. */
+const char *sym_member_state_name(enum sym_member_state state);
+
+#endif /* SYM_MEMBERSHIP_H */
