@@ -10,7 +10,8 @@
 #include "harness.h"
 #include "event_log.h"
 
-#define LIT(str) (str), (sizeof(str) - 1)
+/* Calls fn on a string literal with its length, embedded NULs included. */
+#define PARSE(fn, str, ...) fn((str), sizeof(str) - 1, __VA_ARGS__)
 
 static struct sym_event make_event(enum sym_event_kind kind, u16 domid, s32 prev)
 {
@@ -176,8 +177,8 @@ TEST(format_exact_line)
 {
 	struct sym_event ev = make_event(SYM_EV_MIGRATE_IN, 12, 7);
 	char buf[SYM_EVENT_LINE_MAX];
-	const char *want = "seq=42 ts=1000000012 kind=migrate-in domid=12 prev=7 "
-			   "uuid=6f1b2a3c-0d4e-4f50-8a9b-0c1d2e3f4a5b name=vm-12\n";
+	const char *want =
+		"seq=42 ts=1000000012 kind=migrate-in domid=12 prev=7 uuid=6f1b2a3c-0d4e-4f50-8a9b-0c1d2e3f4a5b name=vm-12\n";
 
 	ev.seq = 42;
 	ASSERT_EQ(strlen(want), sym_event_format(&ev, buf, sizeof(buf)));
@@ -186,9 +187,9 @@ TEST(format_exact_line)
 	ev = make_event(SYM_EV_JOIN, 0, -1);
 	ev.seq = 1;
 	ev.ts_ns = 0;
-	ASSERT_EQ(0 < sym_event_format(&ev, buf, sizeof(buf)), 1);
-	ASSERT_STREQ("seq=1 ts=0 kind=join domid=0 prev=- "
-		     "uuid=6f1b2a3c-0d4e-4f50-8a9b-0c1d2e3f4a5b name=vm-0\n", buf);
+	ASSERT_TRUE(sym_event_format(&ev, buf, sizeof(buf)) > 0);
+	ASSERT_STREQ("seq=1 ts=0 kind=join domid=0 prev=- uuid=6f1b2a3c-0d4e-4f50-8a9b-0c1d2e3f4a5b name=vm-0\n",
+		     buf);
 }
 
 TEST(format_longest_line_fits)
@@ -282,7 +283,7 @@ TEST(parse_empty_uuid_and_name)
 {
 	struct sym_event ev;
 
-	ASSERT_EQ(0, sym_event_parse(LIT("seq=3 ts=4 kind=lost domid=5 prev=- uuid= name=\n"), &ev));
+	ASSERT_EQ(0, PARSE(sym_event_parse, "seq=3 ts=4 kind=lost domid=5 prev=- uuid= name=\n", &ev));
 	ASSERT_STREQ("", ev.uuid);
 	ASSERT_STREQ("", ev.name);
 	ASSERT_EQ(SYM_EV_LOST, ev.kind);
@@ -331,8 +332,8 @@ TEST(parse_rejects_malformed_lines)
 			SYM_FAIL("# %s:%d line %u accepted: \"%s\"", __FILE__, __LINE__, i, bad[i]);
 	}
 	ASSERT_EQ(-EINVAL, sym_event_parse(NULL, 0, &ev));
-	ASSERT_EQ(-EINVAL, sym_event_parse(LIT("seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a\0"), &ev));
-	ASSERT_EQ(-EINVAL, sym_event_parse(LIT("seq=1 ts=2 kind=join domid=3\0prev=- uuid= name=a"), &ev));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse, "seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a\0", &ev));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse, "seq=1 ts=2 kind=join domid=3\0prev=- uuid= name=a", &ev));
 }
 
 TEST(parse_rejects_huge_line)
@@ -351,12 +352,12 @@ TEST(parse_overflow_rejects_malformed)
 {
 	u64 seq = 9, lost = 9;
 
-	ASSERT_EQ(0, sym_event_parse_overflow(LIT("seq=5 kind=overflow lost=0"), &seq, &lost));
-	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(LIT("seq=5 kind=join lost=1"), &seq, &lost));
-	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(LIT("seq=5 kind=overflow lost=01"), &seq, &lost));
-	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(LIT("seq=5 kind=overflow lost=1 "), &seq, &lost));
-	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(LIT("seq=5 kind=overflow"), &seq, &lost));
-	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(LIT("seq=5 kind=overflowx lost=1"), &seq, &lost));
+	ASSERT_EQ(0, PARSE(sym_event_parse_overflow, "seq=5 kind=overflow lost=0", &seq, &lost));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse_overflow, "seq=5 kind=join lost=1", &seq, &lost));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse_overflow, "seq=5 kind=overflow lost=01", &seq, &lost));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse_overflow, "seq=5 kind=overflow lost=1 ", &seq, &lost));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse_overflow, "seq=5 kind=overflow", &seq, &lost));
+	ASSERT_EQ(-EINVAL, PARSE(sym_event_parse_overflow, "seq=5 kind=overflowx lost=1", &seq, &lost));
 	ASSERT_EQ(-EINVAL, sym_event_parse_overflow(NULL, 0, &seq, &lost));
 	ASSERT_EQ(5, seq);
 	ASSERT_EQ(0, lost);

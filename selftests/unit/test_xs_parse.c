@@ -10,7 +10,8 @@
 #include "harness.h"
 #include "xs_parse.h"
 
-#define LIT(str) (str), (sizeof(str) - 1)
+/* Calls fn on a string literal with its length, embedded NULs included. */
+#define PARSE(fn, str, ...) fn((str), sizeof(str) - 1, __VA_ARGS__)
 
 static char huge[4096];
 
@@ -24,13 +25,13 @@ TEST(u64_accepts_plain_decimal)
 {
 	u64 v = 99;
 
-	ASSERT_EQ(0, sym_parse_u64(LIT("0"), &v));
+	ASSERT_EQ(0, PARSE(sym_parse_u64, "0", &v));
 	ASSERT_EQ(0, v);
-	ASSERT_EQ(0, sym_parse_u64(LIT("1"), &v));
+	ASSERT_EQ(0, PARSE(sym_parse_u64, "1", &v));
 	ASSERT_EQ(1, v);
-	ASSERT_EQ(0, sym_parse_u64(LIT("1234567890"), &v));
+	ASSERT_EQ(0, PARSE(sym_parse_u64, "1234567890", &v));
 	ASSERT_EQ(1234567890ULL, v);
-	ASSERT_EQ(0, sym_parse_u64(LIT("18446744073709551615"), &v));
+	ASSERT_EQ(0, PARSE(sym_parse_u64, "18446744073709551615", &v));
 	ASSERT_TRUE(v == UINT64_MAX);
 }
 
@@ -46,9 +47,9 @@ TEST(u64_rejects_overflow)
 {
 	u64 v = 7;
 
-	ASSERT_EQ(-ERANGE, sym_parse_u64(LIT("18446744073709551616"), &v));
-	ASSERT_EQ(-ERANGE, sym_parse_u64(LIT("99999999999999999999"), &v));
-	ASSERT_EQ(-ERANGE, sym_parse_u64(LIT("100000000000000000000"), &v));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_u64, "18446744073709551616", &v));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_u64, "99999999999999999999", &v));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_u64, "100000000000000000000", &v));
 	ASSERT_EQ(-ERANGE, sym_parse_u64(huge_digits(), SYM_XS_VALUE_MAX, &v));
 	ASSERT_EQ(7, v);
 }
@@ -59,19 +60,19 @@ TEST(u64_rejects_malformed)
 
 	ASSERT_EQ(-EINVAL, sym_parse_u64(NULL, 0, &v));
 	ASSERT_EQ(-EINVAL, sym_parse_u64(NULL, 5, &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT(""), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("+1"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("-1"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT(" 1"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("1 "), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("1\n"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("01"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("00"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("0x10"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("1e3"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("12a"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("1\0002"), &v));
-	ASSERT_EQ(-EINVAL, sym_parse_u64(LIT("\0"), &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "+1", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "-1", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, " 1", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "1 ", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "1\n", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "01", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "00", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "0x10", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "1e3", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "12a", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "1\0002", &v));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_u64, "\0", &v));
 	ASSERT_EQ(7, v);
 }
 
@@ -88,15 +89,15 @@ TEST(domid_range)
 {
 	u16 d = 1;
 
-	ASSERT_EQ(0, sym_parse_domid(LIT("0"), &d));
+	ASSERT_EQ(0, PARSE(sym_parse_domid, "0", &d));
 	ASSERT_EQ(0, d);
-	ASSERT_EQ(0, sym_parse_domid(LIT("32751"), &d));
+	ASSERT_EQ(0, PARSE(sym_parse_domid, "32751", &d));
 	ASSERT_EQ(0x7FEF, d);
-	ASSERT_EQ(-ERANGE, sym_parse_domid(LIT("32752"), &d));
-	ASSERT_EQ(-ERANGE, sym_parse_domid(LIT("65535"), &d));
-	ASSERT_EQ(-ERANGE, sym_parse_domid(LIT("65536"), &d));
-	ASSERT_EQ(-ERANGE, sym_parse_domid(LIT("4294967297"), &d));
-	ASSERT_EQ(-ERANGE, sym_parse_domid(LIT("99999999999999999999999"), &d));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_domid, "32752", &d));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_domid, "65535", &d));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_domid, "65536", &d));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_domid, "4294967297", &d));
+	ASSERT_EQ(-ERANGE, PARSE(sym_parse_domid, "99999999999999999999999", &d));
 	ASSERT_EQ(0x7FEF, d);
 }
 
@@ -105,11 +106,11 @@ TEST(domid_malformed)
 	u16 d = 5;
 
 	ASSERT_EQ(-EINVAL, sym_parse_domid(NULL, 0, &d));
-	ASSERT_EQ(-EINVAL, sym_parse_domid(LIT(""), &d));
-	ASSERT_EQ(-EINVAL, sym_parse_domid(LIT("-1"), &d));
-	ASSERT_EQ(-EINVAL, sym_parse_domid(LIT("007"), &d));
-	ASSERT_EQ(-EINVAL, sym_parse_domid(LIT("7 "), &d));
-	ASSERT_EQ(-EINVAL, sym_parse_domid(LIT("7\0"), &d));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_domid, "", &d));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_domid, "-1", &d));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_domid, "007", &d));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_domid, "7 ", &d));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_domid, "7\0", &d));
 	ASSERT_EQ(-EINVAL, sym_parse_domid(huge_digits(), sizeof(huge), &d));
 	ASSERT_EQ(5, d);
 }
@@ -119,10 +120,10 @@ TEST(mac_parses_both_cases)
 	static const u8 want[6] = { 0x00, 0x16, 0x3e, 0xab, 0xcd, 0xef };
 	u8 mac[6] = { 0 };
 
-	ASSERT_EQ(0, sym_parse_mac(LIT("00:16:3e:ab:cd:ef"), mac));
+	ASSERT_EQ(0, PARSE(sym_parse_mac, "00:16:3e:ab:cd:ef", mac));
 	ASSERT_MEMEQ(want, mac, 6);
 	memset(mac, 0, sizeof(mac));
-	ASSERT_EQ(0, sym_parse_mac(LIT("00:16:3E:AB:Cd:eF"), mac));
+	ASSERT_EQ(0, PARSE(sym_parse_mac, "00:16:3E:AB:Cd:eF", mac));
 	ASSERT_MEMEQ(want, mac, 6);
 }
 
@@ -132,18 +133,18 @@ TEST(mac_rejects_malformed)
 	u8 mac[6] = { 1, 2, 3, 4, 5, 6 };
 
 	ASSERT_EQ(-EINVAL, sym_parse_mac(NULL, 17, mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT(""), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00-16-3e-ab-cd-ef"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd:ef "), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT(" 00:16:3e:ab:cd:e"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd:e"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd:eg"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("0:16:3e:ab:cd:eff"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd\0ef"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00163eabcdef"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd:ef:01"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("+0:16:3e:ab:cd:ef"), mac));
-	ASSERT_EQ(-EINVAL, sym_parse_mac(LIT("00:16:3e:ab:cd:ef\n"), mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00-16-3e-ab-cd-ef", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd:ef ", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, " 00:16:3e:ab:cd:e", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd:e", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd:eg", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "0:16:3e:ab:cd:eff", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd\0ef", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00163eabcdef", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd:ef:01", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "+0:16:3e:ab:cd:ef", mac));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_mac, "00:16:3e:ab:cd:ef\n", mac));
 	ASSERT_EQ(-EINVAL, sym_parse_mac(huge_digits(), sizeof(huge), mac));
 	ASSERT_MEMEQ(untouched, mac, 6);
 }
@@ -179,9 +180,9 @@ TEST(uuid_canonicalises_to_lower_case)
 	char out[37];
 
 	memset(out, 'X', sizeof(out));
-	ASSERT_EQ(0, sym_parse_uuid(LIT("0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"), out));
+	ASSERT_EQ(0, PARSE(sym_parse_uuid, "0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", out));
 	ASSERT_STREQ("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", out);
-	ASSERT_EQ(0, sym_parse_uuid(LIT("00000000-0000-0000-0000-000000000000"), out));
+	ASSERT_EQ(0, PARSE(sym_parse_uuid, "00000000-0000-0000-0000-000000000000", out));
 	ASSERT_STREQ("00000000-0000-0000-0000-000000000000", out);
 }
 
@@ -190,16 +191,16 @@ TEST(uuid_rejects_malformed)
 	char out[37] = "untouched";
 
 	ASSERT_EQ(-EINVAL, sym_parse_uuid(NULL, 36, out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT(""), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c4b5a69788796a5b4c3d2e1f0"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("{0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0}"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f00"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c_4b5a-6978-8796-a5b4c3d2e1f0"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3-c4b5a-6978-8796-a5b4c3d2e1f0"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fg"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1\0" "0"), out));
-	ASSERT_EQ(-EINVAL, sym_parse_uuid(LIT(" f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c4b5a69788796a5b4c3d2e1f0", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "{0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0}", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f00", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c_4b5a-6978-8796-a5b4c3d2e1f0", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3-c4b5a-6978-8796-a5b4c3d2e1f0", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fg", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e\0f0", out));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_uuid, " f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", out));
 	ASSERT_EQ(-EINVAL, sym_parse_uuid(huge_digits(), sizeof(huge), out));
 	ASSERT_STREQ("untouched", out);
 }
@@ -208,17 +209,17 @@ TEST(vm_path)
 {
 	char uuid[37] = "untouched";
 
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-1"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("/VM/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("//vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT("/vm/"), uuid));
-	ASSERT_EQ(-EINVAL, sym_parse_vm_path(LIT(""), uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-1", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "/VM/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "//vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "/vm/", uuid));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_vm_path, "", uuid));
 	ASSERT_EQ(-EINVAL, sym_parse_vm_path(NULL, 40, uuid));
 	ASSERT_EQ(-EINVAL, sym_parse_vm_path(huge_digits(), sizeof(huge), uuid));
 	ASSERT_STREQ("untouched", uuid);
-	ASSERT_EQ(0, sym_parse_vm_path(LIT("/vm/0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0"), uuid));
+	ASSERT_EQ(0, PARSE(sym_parse_vm_path, "/vm/0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", uuid));
 	ASSERT_STREQ("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", uuid);
 }
 
@@ -228,11 +229,11 @@ TEST(announce_words)
 
 	ASSERT_EQ(0, sym_parse_announce(NULL, 0, &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_ABSENT, ann);
-	ASSERT_EQ(0, sym_parse_announce(LIT("joined"), &ann));
+	ASSERT_EQ(0, PARSE(sym_parse_announce, "joined", &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_JOINED, ann);
-	ASSERT_EQ(0, sym_parse_announce(LIT("migrating"), &ann));
+	ASSERT_EQ(0, PARSE(sym_parse_announce, "migrating", &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_MIGRATING, ann);
-	ASSERT_EQ(0, sym_parse_announce(LIT("leaving"), &ann));
+	ASSERT_EQ(0, PARSE(sym_parse_announce, "leaving", &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_LEAVING, ann);
 	ASSERT_EQ(0, sym_parse_announce("joinedXYZ", 6, &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_JOINED, ann);
@@ -242,17 +243,17 @@ TEST(announce_rejects_malformed)
 {
 	enum sym_announce ann = SYM_ANNOUNCE_MIGRATING;
 
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT(""), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("absent"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("Joined"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("JOINED"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("joined "), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("joined\n"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("joined\0"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("join"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("leave"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("migratingg"), &ann));
-	ASSERT_EQ(-EINVAL, sym_parse_announce(LIT("1"), &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "absent", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "Joined", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "JOINED", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "joined ", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "joined\n", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "joined\0", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "join", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "leave", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "migratingg", &ann));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_announce, "1", &ann));
 	ASSERT_EQ(-EINVAL, sym_parse_announce(huge_digits(), sizeof(huge), &ann));
 	ASSERT_EQ(SYM_ANNOUNCE_MIGRATING, ann);
 }
@@ -272,11 +273,11 @@ TEST(name_accepts_charset_and_lengths)
 	char out[65];
 	char longest[64];
 
-	ASSERT_EQ(0, sym_parse_name(LIT("a"), out, sizeof(out)));
+	ASSERT_EQ(0, PARSE(sym_parse_name, "a", out, sizeof(out)));
 	ASSERT_STREQ("a", out);
-	ASSERT_EQ(0, sym_parse_name(LIT("Web-01_prod.eu"), out, sizeof(out)));
+	ASSERT_EQ(0, PARSE(sym_parse_name, "Web-01_prod.eu", out, sizeof(out)));
 	ASSERT_STREQ("Web-01_prod.eu", out);
-	ASSERT_EQ(0, sym_parse_name(LIT("-"), out, sizeof(out)));
+	ASSERT_EQ(0, PARSE(sym_parse_name, "-", out, sizeof(out)));
 	ASSERT_STREQ("-", out);
 	memset(longest, 'z', sizeof(longest));
 	ASSERT_EQ(0, sym_parse_name(longest, sizeof(longest), out, sizeof(out)));
@@ -291,13 +292,13 @@ TEST(name_rejects_malformed)
 	memset(too_long, 'z', sizeof(too_long));
 	ASSERT_EQ(-EINVAL, sym_parse_name(too_long, sizeof(too_long), out, sizeof(out)));
 	ASSERT_EQ(-EINVAL, sym_parse_name(NULL, 3, out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT(""), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("a b"), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("a/b"), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("a\0b"), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("a\n"), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("caf\xc3\xa9"), out, sizeof(out)));
-	ASSERT_EQ(-EINVAL, sym_parse_name(LIT("a=b"), out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "a b", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "a/b", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "a\0b", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "a\n", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "caf\xc3\xa9", out, sizeof(out)));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_name, "a=b", out, sizeof(out)));
 	ASSERT_EQ(-EINVAL, sym_parse_name(huge_digits(), sizeof(huge), out, sizeof(out)));
 	ASSERT_STREQ("untouched", out);
 }
@@ -306,8 +307,8 @@ TEST(name_small_output_buffer)
 {
 	char out[4] = "abc";
 
-	ASSERT_EQ(-ENOSPC, sym_parse_name(LIT("abcd"), out, sizeof(out)));
+	ASSERT_EQ(-ENOSPC, PARSE(sym_parse_name, "abcd", out, sizeof(out)));
 	ASSERT_STREQ("abc", out);
-	ASSERT_EQ(0, sym_parse_name(LIT("xyz"), out, sizeof(out)));
+	ASSERT_EQ(0, PARSE(sym_parse_name, "xyz", out, sizeof(out)));
 	ASSERT_STREQ("xyz", out);
 }
