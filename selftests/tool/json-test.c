@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * json-test.c - unit test of the tool's JSON string escaping.
+ * Unit test of the tool's JSON string escaping.
  *
  * Sysfs and event values are validated before they reach the JSON writer,
  * so hostile bytes cannot be injected through a fake tree; this program

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * diff.c - the changes between two successive listings.
+ * The changes between two successive listings.
  *
  * Entries are matched by VM uuid, which survives migration, so the same
  * uuid under a new domid is a move. Entries whose uuid is unknown (or
@@ -37,7 +37,7 @@ static int updates(const struct sym_peer *o, const struct sym_peer *c,
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		struct sym_change ch = {
 			.kind = SYM_CH_UPDATE,
 			.peer = c,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * err.c - error reporting.
+ * Error reporting.
  *
  * Every error the tool reports is exactly one line on stderr, prefixed with
  * "symbiont: ". Callers never print a newline themselves; anything that is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * evdev.c - reading whole lines from the event log device.
+ * Reading whole lines from the event log device.
  *
  * /dev/symbiont_events is opened non-blocking: each open() starts at the
  * oldest retained record and read() returns -1/EAGAIN once caught up. A

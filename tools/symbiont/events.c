@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * events.c - the event record parser and the "events" subcommand.
+ * The event record parser and the "events" subcommand.
  *
  * Records are parsed strictly, field by field in the order fixed by
  * Documentation/protocol.md:
@@ -202,7 +202,6 @@ static int follow(struct sym_evdev *dev, struct print_ctx *c)
 	struct pollfd pfd = { .fd = dev->fd, .events = POLLIN };
 	int r;
 
-	sym_signals_init();
 	for (;;) {
 		if (dev->is_chr)
 			r = sym_wait(&pfd, 1, -1);
@@ -229,6 +228,8 @@ int cmd_events(const struct sym_opts *o)
 	struct sym_evdev dev;
 	int r;
 
+	if (o->follow)
+		sym_signals_init();	/* before any output: exit 0 on a signal */
 	if (sym_evdev_open(&dev))
 		return SYM_EXIT_FAIL;
 	c.path = dev.path;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * json.c - JSON string output.
+ * JSON string output.
  *
  * Strings are written as RFC 8259 string literals: '"' and '\\' are escaped,
  * control characters become \n, \t, ... or \u00XX, DEL becomes \u007f, and
@@ -66,13 +66,27 @@ size_t json_escape(char *out, size_t size, const char *in, size_t maxin)
 		size_t elen, clen = 1;
 
 		switch (s[i]) {
-		case '"':  strcpy(esc, "\\\""); break;
-		case '\\': strcpy(esc, "\\\\"); break;
-		case '\b': strcpy(esc, "\\b"); break;
-		case '\f': strcpy(esc, "\\f"); break;
-		case '\n': strcpy(esc, "\\n"); break;
-		case '\r': strcpy(esc, "\\r"); break;
-		case '\t': strcpy(esc, "\\t"); break;
+		case '"':
+			strcpy(esc, "\\\"");
+			break;
+		case '\\':
+			strcpy(esc, "\\\\");
+			break;
+		case '\b':
+			strcpy(esc, "\\b");
+			break;
+		case '\f':
+			strcpy(esc, "\\f");
+			break;
+		case '\n':
+			strcpy(esc, "\\n");
+			break;
+		case '\r':
+			strcpy(esc, "\\r");
+			break;
+		case '\t':
+			strcpy(esc, "\\t");
+			break;
 		default:
 			if (s[i] < 0x20 || s[i] == 0x7f) {
 				snprintf(esc, sizeof(esc), "\\u%04x", s[i]);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * loop.c - signal-aware waiting for the long-running subcommands.
+ * Signal-aware waiting for the long-running subcommands.
  *
  * SIGINT and SIGTERM are blocked except inside ppoll(), which unblocks them
  * atomically, so a signal can never slip in between "check the flag" and

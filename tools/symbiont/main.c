@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - argument parsing and subcommand dispatch for symbiont(8).
+ * Argument parsing and subcommand dispatch for symbiont(8).
  *
  * Options may appear before or after the subcommand. Anything the user got
  * wrong is a usage error: one line on stderr, exit status 2.
@@ -141,10 +141,10 @@ int main(int argc, char **argv)
 	if (optind + 1 < argc)
 		return sym_usage_err("unexpected argument '%.64s'",
 				     argv[optind + 1]);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			break;
-	if (i == sizeof(commands) / sizeof(commands[0]))
+	if (i == ARRAY_SIZE(commands))
 		return sym_usage_err("unknown command '%.64s'", cmd);
 	if (follow_set && strcmp(cmd, "events"))
 		return sym_usage_err("--follow only applies to 'events'");

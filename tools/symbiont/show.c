@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * show.c - the "self" and "list" subcommands.
+ * The "self" and "list" subcommands.
  *
  * Human output is a key/value block (self) or a table sorted by domid
  * (list); unknown values print as "-". JSON output is one object on one

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * symbiont.h - shared declarations of the symbiont userspace tool.
+ * Shared declarations of the symbiont userspace tool.
  *
  * The tool only reads what the kernel modules expose: the sysfs tree under
  * /sys/kernel/symbiont (override: SYMBIONT_SYSFS) and the event log device
@@ -21,6 +21,9 @@
 #define SYM_DEFAULT_EVENTS	"/dev/symbiont_events"
 #define SYM_DEFAULT_HYPERVISOR	"/sys/hypervisor/type"
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* Exit codes. */
 #define SYM_EXIT_OK		0
 #define SYM_EXIT_FAIL		1
@@ -38,8 +41,8 @@
 #define SYM_DOMID_MAX		0x7fefU
 
 /* err.c */
-void sym_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int sym_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sym_err(const char *fmt, ...) __printf(1, 2);
+int sym_usage_err(const char *fmt, ...) __printf(1, 2);
 
 /* json.c */
 size_t json_escape(char *out, size_t size, const char *in, size_t maxin);
@@ -64,7 +67,7 @@ const char *sym_sysfs_root(void);
 const char *sym_events_path(void);
 int sym_check_loaded(void);
 int sym_path(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 int sym_read_raw(const char *path, char *buf, size_t size);
 int sym_parse_u64(const char *s, unsigned long long *v);
 int sym_parse_domid(const char *s, unsigned int *v);

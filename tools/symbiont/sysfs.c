@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysfs.c - reading and validating single values from the symbiont tree.
+ * Reading and validating single values from the symbiont tree.
  *
  * Each sysfs file holds one value followed by a newline; an empty value
  * means "unknown". Values are checked against the grammar of
@@ -20,6 +20,8 @@
 #include "symbiont.h"
 
 #define RAW_MAX 256
+#define NAME_CHARS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 const char *sym_sysfs_root(void)
 {
@@ -226,8 +228,7 @@ static bool valid_name(const char *s)
 
 	if (n < 1 || n > SYM_NAME_LEN - 1)
 		return false;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789_.-") == n;
+	return strspn(s, NAME_CHARS) == n;
 }
 
 static bool one_of(const char *s, const char *const *set)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * view.c - consistent snapshots of the symbiont sysfs tree.
+ * Consistent snapshots of the symbiont sysfs tree.
  *
  * A guest lists peers/<domid>/, dom0 lists members/<domid>/. The kernel
  * can change the tree while we read it, so a listing is taken like a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * watch.c - the "watch" subcommand.
+ * The "watch" subcommand.
  *
  * Blocks in poll() on the sysfs generation file (POLLPRI|POLLERR, re-read
  * from offset 0 after each wakeup, as sysfs_notify() requires) and on the
