@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# symbiont: top-level entry points. `make help` lists them.
+#
+# Everything built or downloaded lands in $(OUT) (default ./out, ignored).
+# The kernel modules are built against the Debian 6.1 headers of exactly the
+# kernel the testbed boots (resolved by scripts/deps.sh into $(OUT)/kabi),
+# never against the build machine's running kernel.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+OUT ?= $(CURDIR)/out
+export OUT
+KABI = $(shell cat $(OUT)/kabi 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(KABI)
+KBUILD_DIR := $(OUT)/kbuild
+GUESTS ?= 3
+
+.PHONY: all deps modules tool unit fuzz toolcheck check integration demo \
+	style bench clean help
+
+all: modules tool
+
+help:
+	@echo "make            build the modules and the tool"
+	@echo "make check      unit tests, fuzz smoke, tool tests, testbed tests"
+	@echo "make demo       boot Xen in QEMU with $(GUESTS) guests and show symbiont"
+	@echo "make style      checkpatch.pl over the kernel sources"
+	@echo "make unit|fuzz|toolcheck|integration   one stage of check"
+
+deps:
+	@scripts/deps.sh
+
+# Kbuild writes objects next to the sources, so build from a tree of
+# symlinks inside $(OUT) to keep the source tree clean.
+modules: deps
+	@mkdir -p $(KBUILD_DIR)
+	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(KBUILD_DIR)/
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(KBUILD_DIR) W=1 modules \
+		2>&1 | tee $(OUT)/kbuild.log
+	@! grep -q 'warning:' $(OUT)/kbuild.log || \
+		{ echo "kernel build produced warnings (see $(OUT)/kbuild.log)" >&2; exit 1; }
+
+tool: deps
+	@$(MAKE) --no-print-directory -C tools/symbiont O=$(OUT)/tools
+
+unit: deps
+	@scripts/run-stage unit
+
+fuzz: deps
+	@scripts/run-stage fuzz
+
+toolcheck: deps
+	@scripts/run-stage tool
+
+integration: modules tool
+	@scripts/run-stage integration
+
+check: modules tool
+	@scripts/check
+
+demo: modules tool
+	@scripts/demo --guests $(GUESTS)
+
+style: deps
+	@scripts/style
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The testbed library, sourced by dom0-init and by every scenario script,
+# in dom0 and in guests (busybox ash).
+#
+# TAP: tb_ok/tb_fail/tb_skip/tb_is/tb_like print TAP 13 test lines and
+# count them; tb_done prints the trailing plan "1..N" and returns non-zero
+# if any test failed. A scenario that dies before tb_done has no plan, and
+# the host's verdict counts that as a failure.
+#
+# Dom0 only: tb_guests, tb_domid, tb_create_guest, tb_wait_ready, tb_exec
+# (run a shell command in a guest through the XenStore agent, see
+# scripts/testbed-root/tb-agent), tb_wait_for, tb_dmesg_check, tb_run_all.
+
+TB_N=0
+TB_FAILED=0
+TB_RESULTS=${TB_RESULTS:-/results}
+TB_BAD_DMESG='Oops|BUG|WARNING|general protection'
+
+tb_ok() {
+	TB_N=$((TB_N + 1))
+	echo "ok $TB_N - $*"
+}
+
+tb_fail() { # description [diagnostic...]
+	TB_N=$((TB_N + 1))
+	TB_FAILED=$((TB_FAILED + 1))
+	echo "not ok $TB_N - $1"
+	shift
+	for d in "$@"; do
+		echo "$d" | sed 's/^/# /'
+	done
+}
+
+tb_skip() { # description reason
+	TB_N=$((TB_N + 1))
+	echo "ok $TB_N - $1 # SKIP $2"
+}
+
+tb_check() { # description command...: ok if the command succeeds
+	_d=$1
+	shift
+	if _o=$("$@" 2>&1); then
+		tb_ok "$_d"
+	else
+		tb_fail "$_d" "command: $*" "output: $_o"
+	fi
+}
+
+tb_is() { # got expected description
+	if [ "$1" = "$2" ]; then
+		tb_ok "$3"
+	else
+		tb_fail "$3" "got:      '$1'" "expected: '$2'"
+	fi
+}
+
+tb_like() { # got extended-regex description
+	if echo "$1" | grep -Eq -- "$2"; then
+		tb_ok "$3"
+	else
+		tb_fail "$3" "got: '$1'" "expected to match: $2"
+	fi
+}
+
+tb_done() {
+	echo "1..$TB_N"
+	[ "$TB_FAILED" = 0 ]
+}
+
+tb_header() {
+	echo "TAP version 13"
+}
+
+tb_log() {
+	echo "# $*"
+}
+
+tb_wait_for() { # seconds command...: poll every 0.2 s until it succeeds
+	_end=$(($(date +%s) + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+tb_guests() {
+	xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'
+}
+
+tb_domid() {
+	xl domid "$1" 2>/dev/null
+}
+
+tb_guest_config() { # name extra-cmdline
+	_idx=${1#g}
+	cat <<CFG
+name = "$1"
+type = "pv"
+kernel = "/boot/guest-vmlinuz"
+ramdisk = "/boot/guest-initrd.gz"
+extra = "console=hvc0 loglevel=5 $2"
+memory = 128
+vcpus = 1
+vif = [ 'mac=00:16:3e:5b:00:$(printf %02x "$_idx"),bridge=xenbr0,script=/etc/xen/scripts/tb-vif' ]
+on_crash = "destroy"
+CFG
+}
+
+tb_create_guest() { # name [extra kernel command line]
+	mkdir -p /etc/xen
+	tb_guest_config "$1" "$2" >"/etc/xen/$1.cfg"
+	xl create -q "/etc/xen/$1.cfg" >"/tmp/xl-create-$1.log" 2>&1
+}
+
+tb_guest_ready() {
+	_id=$(tb_domid "$1") || return 1
+	[ "$(xenstore-read "/local/domain/$_id/data/tb/ready" 2>/dev/null)" = 1 ]
+}
+
+tb_wait_ready() { # name seconds
+	tb_wait_for "$2" tb_guest_ready "$1"
+}
+
+TB_REQ=0
+tb_exec() { # name command [timeout seconds, default 120]
+	_id=$(tb_domid "$1") || { echo "tb_exec: no guest $1" >&2; return 125; }
+	_home=/local/domain/$_id/data/tb
+	TB_REQ=$((TB_REQ + 1))
+	_rid=$$-$TB_REQ-$(date +%s)
+	xenstore-write -R "$_home/cmd" "$2" || return 125
+	xenstore-write "$_home/req" "$_rid" || return 125
+	if ! tb_wait_for "${3:-120}" sh -c \
+		"[ \"\$(xenstore-read $_home/done 2>/dev/null)\" = '$_rid' ]"; then
+		echo "tb_exec: $1: timed out running: $2" >&2
+		return 124
+	fi
+	if ! _n=$(xenstore-read "$_home/out/$_rid/n") ||
+		! _rc=$(xenstore-read "$_home/out/$_rid/rc"); then
+		echo "tb_exec: $1: the agent stored no result for: $2" >&2
+		return 125
+	fi
+	_i=0
+	while [ "$_i" -lt "$_n" ]; do
+		xenstore-read -R "$_home/out/$_rid/$_i"
+		_i=$((_i + 1))
+	done | base64 -d
+	xenstore-rm "$_home/out/$_rid"
+	return "$_rc"
+}
+
+# Number of dmesg lines matching the bad pattern, in dom0 or a guest.
+tb_bad_dmesg_count() { # [guest]
+	if [ -z "$1" ]; then
+		dmesg | grep -Ec "$TB_BAD_DMESG"
+	else
+		tb_exec "$1" "dmesg | grep -Ec '$TB_BAD_DMESG'"
+	fi
+}
+
+# TAP lines: dmesg clean in dom0 and every live guest since the last call.
+tb_dmesg_check() { # label
+	for _where in dom0 $(tb_guests); do
+		_arg=$_where
+		[ "$_where" = dom0 ] && _arg=""
+		_count=$(tb_bad_dmesg_count "$_arg")
+		case "$_count" in
+		''|*[!0-9]*)
+			tb_fail "dmesg readable in $_where after $1" "got '$_count'"
+			continue ;;
+		esac
+		_prev=$(cat "/tmp/dmesg-bad-$_where" 2>/dev/null || echo 0)
+		echo "$_count" >"/tmp/dmesg-bad-$_where"
+		if [ "$_count" -le "$_prev" ]; then
+			tb_ok "dmesg clean in $_where after $1"
+		elif [ "$_where" = dom0 ]; then
+			tb_fail "dmesg clean in $_where after $1" \
+				"$(dmesg | grep -E "$TB_BAD_DMESG" | tail -n 5)"
+		else
+			tb_fail "dmesg clean in $_where after $1" \
+				"$(tb_exec "$_where" "dmesg | grep -E '$TB_BAD_DMESG' | tail -n 5")"
+		fi
+	done
+}
+
+# Run every guest scenario in every guest, then every dom0 scenario here.
+# Each produces $TB_RESULTS/<where>/<scenario>.tap; dmesg checks go to
+# $TB_RESULTS/dmesg.tap.
+tb_run_all() {
+	mkdir -p "$TB_RESULTS"
+	_dm=$TB_RESULTS/dmesg.tap
+	tb_header >"$_dm"
+	for _s in /tb/scenarios/guest/*.sh; do
+		[ -e "$_s" ] || continue
+		_name=$(basename "$_s" .sh)
+		for _g in $(tb_guests); do
+			echo "@@P $_g: running guest scenario $_name"
+			mkdir -p "$TB_RESULTS/$_g"
+			tb_exec "$_g" "sh $_s" 600 >"$TB_RESULTS/$_g/$_name.tap"
+			echo "# exit status $?" >>"$TB_RESULTS/$_g/$_name.tap"
+		done
+		tb_dmesg_check "guest scenario $_name" >>"$_dm"
+	done
+	for _s in /tb/scenarios/dom0/*.sh; do
+		[ -e "$_s" ] || continue
+		_name=$(basename "$_s" .sh)
+		echo "@@P dom0: running scenario $_name"
+		mkdir -p "$TB_RESULTS/dom0"
+		timeout 900 sh "$_s" >"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
+		echo "# exit status $?" >>"$TB_RESULTS/dom0/$_name.tap"
+		tb_dmesg_check "dom0 scenario $_name" >>"$_dm"
+	done
+	# The dmesg file's plan: count its own lines.
+	echo "1..$(grep -Ec '^(not )?ok ' "$_dm")" >>"$_dm"
+}
