@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * symbiont: the in-kernel API of the guest module for other modules
+ * (the fast path is one such consumer).
+ *
+ * The co-resident peer table is an immutable snapshot published under RCU.
+ * Lookups copy the peer out, so callers hold no reference afterwards:
+ *
+ *	struct symbiont_peer p;
+ *	if (!symbiont_peer_lookup_by_mac(skb_mac, &p)) ... p.domid ...
+ *
+ * The notifier chain is a blocking chain called from the module's ordered
+ * workqueue (join, leave, migrate of a peer) and, for this domain's own
+ * suspend, synchronously from the PM .freeze callback before the domain
+ * is suspended: a consumer must tear down its channels and unmap foreign
+ * pages before returning from SYMBIONT_SELF_MIGRATE_OUT.
+ */
+#ifndef SYMBIONT_SYMBIONT_H
+#define SYMBIONT_SYMBIONT_H
+
+#include <linux/notifier.h>
+#include <linux/types.h>
+
+#define SYMBIONT_UUID_LEN	36
+#define SYMBIONT_NAME_MAX	64
+
+enum symbiont_peer_state {
+	SYMBIONT_PEER_JOINED = 1,
+	SYMBIONT_PEER_MIGRATING = 2,
+};
+
+struct symbiont_peer {
+	u16 domid;
+	bool has_mac;
+	u8 mac[6];
+	enum symbiont_peer_state state;
+	char uuid[SYMBIONT_UUID_LEN + 1];
+	char name[SYMBIONT_NAME_MAX + 1];
+};
+
+/* Notifier actions; the data pointer is a const struct symbiont_peer *. */
+enum symbiont_notify {
+	SYMBIONT_PEER_JOIN,		/* a peer entered our view */
+	SYMBIONT_PEER_LEAVE,		/* a peer left our view, for any reason */
+	SYMBIONT_PEER_MIGRATE_OUT,	/* a peer announced it is migrating */
+	SYMBIONT_PEER_MIGRATE_IN,	/* a peer came back under a new domid */
+	SYMBIONT_SELF_MIGRATE_OUT,	/* we are about to be suspended (data: NULL) */
+	SYMBIONT_SELF_MIGRATE_IN,	/* we resumed, maybe with a new domid (data: NULL) */
+};
+
+int symbiont_peer_lookup_by_domid(u16 domid, struct symbiont_peer *out);
+int symbiont_peer_lookup_by_mac(const u8 mac[6], struct symbiont_peer *out);
+
+/*
+ * Call fn for each peer of one consistent snapshot, under rcu_read_lock():
+ * fn must not sleep. A non-zero return stops the walk and is returned.
+ */
+int symbiont_peer_for_each(int (*fn)(const struct symbiont_peer *peer,
+				     void *ctx), void *ctx);
+
+u16 symbiont_self_domid(void);
+
+int symbiont_register_notifier(struct notifier_block *nb);
+int symbiont_unregister_notifier(struct notifier_block *nb);
+
+#endif
