@@ -2,9 +2,15 @@
 /*
  * Internal interfaces of the symbiont guest module.
  *
- * main.c owns the module lifetime and the ordered workqueue every XenStore
- * reaction runs on; self.c tracks this domain's identity; sysfs.c publishes
- * it under /sys/kernel/symbiont.
+ * main.c owns the module lifetime, the PM hooks and symbiont_wq, the ordered
+ * workqueue every XenStore reaction runs on (so reactions are serialised
+ * and never block xenwatch). self.c tracks this domain's identity and
+ * writes its announcements; view.c reads the view dom0 publishes and turns
+ * it into the RCU peer table (api.c) and peer events; sysfs.c publishes
+ * all of it under /sys/kernel/symbiont. xs.c counts XenStore traffic.
+ *
+ * Lock order: self_lock (self.c) and table_lock (api.c) are leaves; the
+ * sysfs peer directory list is only touched from symbiont_wq.
  */
 #ifndef SYMBIONT_GUEST_H
 #define SYMBIONT_GUEST_H
@@ -12,15 +18,67 @@
 #include <linux/kobject.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <symbiont/symbiont.h>
+#include "peer_set.h"
+#include "xs_parse.h"
 
 extern struct workqueue_struct *symbiont_wq;
+extern bool symbiont_poll_mode;
+extern unsigned int symbiont_poll_ms;
 
+struct symbiont_stats {
+	atomic64_t xs_requests;
+	atomic64_t work_runs;
+};
+extern struct symbiont_stats symbiont_stats;
+
+/* xs.c: XenStore access, counted in symbiont_stats.xs_requests */
+char *symbiont_xs_read(const char *dir, const char *node, unsigned int *len);
+char **symbiont_xs_directory(const char *dir, const char *node,
+			     unsigned int *num);
+int symbiont_xs_write(const char *dir, const char *node, const char *value);
+int symbiont_xs_rm(const char *dir, const char *node);
+
+/* self.c */
+struct symbiont_self_info {
+	u16 domid;
+	bool has_mac;
+	u8 mac[6];
+	enum sym_announce state;
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	char group[SYM_NAME_MAX + 1];
+};
 int symbiont_self_init(void);
 void symbiont_self_exit(void);
-u16 symbiont_self_domid(void);
+void symbiont_self_get(struct symbiont_self_info *out);
+void symbiont_self_set_group(const char *group);
+int symbiont_self_announce(enum sym_announce state);
 
+/* view.c */
+int symbiont_view_init(void);
+void symbiont_view_exit(void);
+void symbiont_view_refresh(void);
+u64 symbiont_view_generation(void);
+
+/* api.c */
+int symbiont_table_init(void);
+void symbiont_table_exit(void);
+/* Publish a new snapshot; returns the old one for the caller to diff and free. */
+struct sym_peer_set *symbiont_table_replace(struct sym_peer_set *set);
+void symbiont_table_free(struct sym_peer_set *set);
+struct sym_peer_set *symbiont_table_alloc(u32 capacity);
+int symbiont_notify(enum symbiont_notify action, const struct sym_peer *peer);
+
+/* sysfs.c */
 int symbiont_sysfs_init(void);
 void symbiont_sysfs_exit(void);
+struct kobject *symbiont_sysfs_root(void);
 void symbiont_sysfs_self_changed(void);
+void symbiont_sysfs_generation_changed(void);
+int symbiont_sysfs_peer_add(const struct sym_peer *peer);
+void symbiont_sysfs_peer_update(const struct sym_peer *peer);
+void symbiont_sysfs_peer_remove(u16 domid);
+void symbiont_sysfs_peers_clear(void);
 
 #endif

@@ -1,49 +1,168 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * This domain's identity as XenStore states it.
+ * This domain's identity and its announcements to dom0.
  *
  * Data flow: a coalesced watch on our own "domid" node fires once at
  * registration and again after every resume (xs_resume() re-registers all
  * watches), including the restore into a new domain after save/restore or
- * migration. The watch only queues refresh_work, which re-reads the node
- * and publishes the value for sysfs.
+ * migration. It queues refresh_work, which re-reads domid, name, VM uuid
+ * and our first vif's MAC, and publishes them for sysfs. Announcements
+ * (data/symbiont/{version,state}, see Documentation/protocol.md) are
+ * written by symbiont_self_announce(), from the workqueue, the PM hooks,
+ * the reboot notifier or module exit.
  *
- * Locking: domid is written only by refresh_work (serialised by the ordered
- * workqueue) and read locklessly with READ_ONCE().
+ * Locking: self_lock (a leaf) guards self_info; it is written from
+ * symbiont_wq and the PM/shutdown paths, read by sysfs and the API.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/kernel.h>
-#include <xen/xenbus.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <xen/interface/xen.h>
 #include "coalesced_watch.h"
 #include "guest.h"
 
+#define SYMBIONT_PROTOCOL_VERSION "1"
+
 static struct coalesced_watch domid_watch;
 static struct work_struct refresh_work;
-static u16 self_domid = DOMID_INVALID;
+static DEFINE_MUTEX(self_lock);
+static struct symbiont_self_info self_info = {
+	.domid = DOMID_INVALID,
+	.state = SYM_ANNOUNCE_ABSENT,
+	.group = "",
+};
+
+void symbiont_self_get(struct symbiont_self_info *out)
+{
+	mutex_lock(&self_lock);
+	*out = self_info;
+	mutex_unlock(&self_lock);
+}
 
 u16 symbiont_self_domid(void)
 {
-	return READ_ONCE(self_domid);
+	u16 domid;
+
+	mutex_lock(&self_lock);
+	domid = self_info.domid;
+	mutex_unlock(&self_lock);
+	return domid;
+}
+EXPORT_SYMBOL_GPL(symbiont_self_domid);
+
+void symbiont_self_set_group(const char *group)
+{
+	bool changed;
+
+	mutex_lock(&self_lock);
+	changed = strcmp(self_info.group, group) != 0;
+	if (changed)
+		strscpy(self_info.group, group, sizeof(self_info.group));
+	mutex_unlock(&self_lock);
+	if (changed)
+		symbiont_sysfs_self_changed();
+}
+
+/* Read one of our own nodes and hand it to a parser; false if unusable. */
+static bool read_own(const char *node, int (*parse)(const char *s, size_t len,
+						     void *out), void *out)
+{
+	unsigned int len;
+	char *val;
+	int err;
+
+	val = symbiont_xs_read(node, "", &len);
+	if (IS_ERR(val))
+		return false;
+	err = parse(val, len, out);
+	kfree(val);
+	if (err)
+		pr_warn_ratelimited("ignoring malformed %s\n", node);
+	return !err;
+}
+
+static int parse_domid(const char *s, size_t len, void *out)
+{
+	return sym_parse_domid(s, len, out);
+}
+
+static int parse_vm_uuid(const char *s, size_t len, void *out)
+{
+	return sym_parse_vm_path(s, len, out);
+}
+
+static int parse_mac(const char *s, size_t len, void *out)
+{
+	return sym_parse_mac(s, len, out);
+}
+
+static int parse_name(const char *s, size_t len, void *out)
+{
+	return sym_parse_name(s, len, out, SYM_NAME_MAX + 1);
 }
 
 static void refresh_self(struct work_struct *work)
 {
-	unsigned int domid;
+	struct symbiont_self_info fresh;
+	bool changed;
 
+	atomic64_inc(&symbiont_stats.work_runs);
 	coalesced_watch_begin(&domid_watch);
-	domid = xenbus_read_unsigned("domid", "", DOMID_INVALID);
-	if (domid >= DOMID_FIRST_RESERVED) {
-		pr_warn_ratelimited("unusable domid in XenStore\n");
-		domid = DOMID_INVALID;
-	}
-	if (domid == READ_ONCE(self_domid))
-		return;
 
-	pr_info("domid is now %u\n", domid);
-	WRITE_ONCE(self_domid, domid);
+	symbiont_self_get(&fresh);
+	if (!read_own("domid", parse_domid, &fresh.domid))
+		fresh.domid = DOMID_INVALID;
+	if (!read_own("vm", parse_vm_uuid, fresh.uuid))
+		fresh.uuid[0] = '\0';
+	if (!read_own("name", parse_name, fresh.name))
+		fresh.name[0] = '\0';
+	fresh.has_mac = read_own("device/vif/0/mac", parse_mac, fresh.mac);
+
+	mutex_lock(&self_lock);
+	changed = memcmp(&fresh, &self_info, sizeof(fresh)) != 0;
+	if (changed) {
+		/* Only identity comes from here; keep what others set. */
+		fresh.state = self_info.state;
+		strscpy(fresh.group, self_info.group, sizeof(fresh.group));
+		self_info = fresh;
+	}
+	mutex_unlock(&self_lock);
+
+	if (changed) {
+		pr_info("domid %u name %s\n", fresh.domid, fresh.name);
+		symbiont_sysfs_self_changed();
+	}
+}
+
+int symbiont_self_announce(enum sym_announce state)
+{
+	int err;
+
+	if (state == SYM_ANNOUNCE_ABSENT) {
+		err = symbiont_xs_rm("data/symbiont", "");
+		if (err == -ENOENT)
+			err = 0;
+	} else {
+		err = symbiont_xs_write("data/symbiont", "version",
+					SYMBIONT_PROTOCOL_VERSION);
+		if (!err)
+			err = symbiont_xs_write("data/symbiont", "state",
+						sym_announce_name(state));
+	}
+	if (err) {
+		pr_warn("cannot announce %s: %d\n", sym_announce_name(state), err);
+		return err;
+	}
+
+	mutex_lock(&self_lock);
+	self_info.state = state;
+	mutex_unlock(&self_lock);
 	symbiont_sysfs_self_changed();
+	return 0;
 }
 
 int symbiont_self_init(void)

@@ -1,40 +1,157 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/symbiont for a guest: one value per file, documented in
- * Documentation/ABI/testing/sysfs-kernel-symbiont.
+ * Documentation/ABI/testing/sysfs-kernel-symbiont-guest.
  *
- * Data flow: readers call the show() methods, which read the published
- * state locklessly; writers (the workqueue) call *_changed(), which
- * sysfs_notify()s the file so poll() wakes, and emits a KOBJ_CHANGE uevent.
+ *   role, generation, mode, poll_ms, stats/{xs_requests,work_runs}
+ *   self/{domid,uuid,name,mac,group,state}
+ *   peers/<domid>/{uuid,name,mac,state}
  *
- * Lifetime: the kobjects live from symbiont_sysfs_init() to
- * symbiont_sysfs_exit(); the workqueue is drained before exit.
+ * Data flow: show() methods read published state; the workqueue calls the
+ * *_changed() and peer_*() hooks, which sysfs_notify() the affected files
+ * (so poll() wakes) and emit a KOBJ_CHANGE/ADD/REMOVE uevent.
+ *
+ * Locking: peers_lock guards the peer directory list and each entry's
+ * copy of the peer (show() takes it briefly). kobject_put() of a peer
+ * waits for running show() calls (kernfs drains them) before release
+ * frees the entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <xen/interface/xen.h>
 #include "guest.h"
+
+struct peer_dir {
+	struct kobject kobj;
+	struct list_head node;
+	struct sym_peer peer;
+};
 
 static struct kobject *root_kobj;
 static struct kobject *self_kobj;
+static struct kobject *stats_kobj;
+static struct kobject *peers_kobj;
+static LIST_HEAD(peer_dirs);
+static DEFINE_MUTEX(peers_lock);
+
+struct kobject *symbiont_sysfs_root(void)
+{
+	return root_kobj;
+}
 
 static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	return sysfs_emit(buf, "guest\n");
 }
-static struct kobj_attribute role_attr = __ATTR_RO(role);
 
-static ssize_t domid_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
+static ssize_t generation_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", symbiont_self_domid());
+	return sysfs_emit(buf, "%llu\n", symbiont_view_generation());
 }
-static struct kobj_attribute domid_attr = __ATTR_RO(domid);
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", symbiont_poll_mode ? "poll" : "event");
+}
+
+static ssize_t poll_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", symbiont_poll_ms);
+}
+
+static struct kobj_attribute role_attr = __ATTR_RO(role);
+static struct kobj_attribute generation_attr = __ATTR_RO(generation);
+static struct kobj_attribute mode_attr = __ATTR_RO(mode);
+static struct kobj_attribute poll_ms_attr = __ATTR_RO(poll_ms);
+
+static struct attribute *root_attrs[] = {
+	&role_attr.attr,
+	&generation_attr.attr,
+	&mode_attr.attr,
+	&poll_ms_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group root_group = {
+	.attrs = root_attrs,
+};
+
+static ssize_t xs_requests_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&symbiont_stats.xs_requests));
+}
+
+static ssize_t work_runs_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&symbiont_stats.work_runs));
+}
+
+static struct kobj_attribute xs_requests_attr = __ATTR_RO(xs_requests);
+static struct kobj_attribute work_runs_attr = __ATTR_RO(work_runs);
+
+static struct attribute *stats_attrs[] = {
+	&xs_requests_attr.attr,
+	&work_runs_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group stats_group = {
+	.attrs = stats_attrs,
+};
+
+static ssize_t show_mac(char *buf, bool has_mac, const u8 mac[6])
+{
+	return has_mac ? sysfs_emit(buf, "%pM\n", mac) : sysfs_emit(buf, "\n");
+}
+
+#define SELF_SHOW(field, fmt, expr)					\
+static ssize_t self_##field##_show(struct kobject *kobj,		\
+				   struct kobj_attribute *attr, char *buf) \
+{									\
+	struct symbiont_self_info self;					\
+									\
+	symbiont_self_get(&self);					\
+	return sysfs_emit(buf, fmt "\n", expr);				\
+}									\
+static struct kobj_attribute self_##field##_attr =			\
+	__ATTR(field, 0444, self_##field##_show, NULL)
+
+SELF_SHOW(domid, "%u", self.domid);
+SELF_SHOW(uuid, "%s", self.uuid);
+SELF_SHOW(name, "%s", self.name);
+SELF_SHOW(group, "%s", self.group);
+SELF_SHOW(state, "%s", self.state == SYM_ANNOUNCE_ABSENT ? "" :
+	  sym_announce_name(self.state));
+
+static ssize_t self_mac_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct symbiont_self_info self;
+
+	symbiont_self_get(&self);
+	return show_mac(buf, self.has_mac, self.mac);
+}
+static struct kobj_attribute self_mac_attr = __ATTR(mac, 0444, self_mac_show, NULL);
 
 static struct attribute *self_attrs[] = {
-	&domid_attr.attr,
+	&self_domid_attr.attr,
+	&self_uuid_attr.attr,
+	&self_name_attr.attr,
+	&self_mac_attr.attr,
+	&self_group_attr.attr,
+	&self_state_attr.attr,
 	NULL,
 };
 
@@ -42,12 +159,143 @@ static const struct attribute_group self_group = {
 	.attrs = self_attrs,
 };
 
+static ssize_t peer_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct peer_dir *dir = container_of(kobj, struct peer_dir, kobj);
+	struct sym_peer p;
+
+	mutex_lock(&peers_lock);
+	p = dir->peer;
+	mutex_unlock(&peers_lock);
+
+	if (!strcmp(attr->attr.name, "uuid"))
+		return sysfs_emit(buf, "%s\n", p.uuid);
+	if (!strcmp(attr->attr.name, "name"))
+		return sysfs_emit(buf, "%s\n", p.name);
+	if (!strcmp(attr->attr.name, "mac"))
+		return show_mac(buf, p.has_mac, p.mac);
+	return sysfs_emit(buf, "%s\n", p.state == SYM_PEER_MIGRATING ?
+			  "migrating" : "joined");
+}
+
+static struct kobj_attribute peer_uuid_attr = __ATTR(uuid, 0444, peer_show, NULL);
+static struct kobj_attribute peer_name_attr = __ATTR(name, 0444, peer_show, NULL);
+static struct kobj_attribute peer_mac_attr = __ATTR(mac, 0444, peer_show, NULL);
+static struct kobj_attribute peer_state_attr = __ATTR(state, 0444, peer_show, NULL);
+
+static struct attribute *peer_attrs[] = {
+	&peer_uuid_attr.attr,
+	&peer_name_attr.attr,
+	&peer_mac_attr.attr,
+	&peer_state_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(peer);
+
+static void peer_dir_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct peer_dir, kobj));
+}
+
+static struct kobj_type peer_ktype = {
+	.release = peer_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = peer_groups,
+};
+
+static struct peer_dir *find_dir(u16 domid)
+{
+	struct peer_dir *dir;
+
+	list_for_each_entry(dir, &peer_dirs, node)
+		if (dir->peer.domid == domid)
+			return dir;
+	return NULL;
+}
+
+int symbiont_sysfs_peer_add(const struct sym_peer *peer)
+{
+	struct peer_dir *dir;
+	int err;
+
+	dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+	if (!dir)
+		return -ENOMEM;
+	dir->peer = *peer;
+	err = kobject_init_and_add(&dir->kobj, &peer_ktype, peers_kobj, "%u",
+				   peer->domid);
+	if (err) {
+		kobject_put(&dir->kobj);
+		return err;
+	}
+	mutex_lock(&peers_lock);
+	list_add_tail(&dir->node, &peer_dirs);
+	mutex_unlock(&peers_lock);
+	kobject_uevent(&dir->kobj, KOBJ_ADD);
+	return 0;
+}
+
+void symbiont_sysfs_peer_update(const struct sym_peer *peer)
+{
+	struct peer_dir *dir;
+
+	mutex_lock(&peers_lock);
+	dir = find_dir(peer->domid);
+	if (dir)
+		dir->peer = *peer;
+	mutex_unlock(&peers_lock);
+	if (!dir)
+		return;
+	sysfs_notify(&dir->kobj, NULL, "state");
+	kobject_uevent(&dir->kobj, KOBJ_CHANGE);
+}
+
+static void peer_dir_remove(struct peer_dir *dir)
+{
+	kobject_uevent(&dir->kobj, KOBJ_REMOVE);
+	kobject_del(&dir->kobj);
+	kobject_put(&dir->kobj);
+}
+
+void symbiont_sysfs_peer_remove(u16 domid)
+{
+	struct peer_dir *dir;
+
+	mutex_lock(&peers_lock);
+	dir = find_dir(domid);
+	if (dir)
+		list_del(&dir->node);
+	mutex_unlock(&peers_lock);
+	if (dir)
+		peer_dir_remove(dir);
+}
+
+void symbiont_sysfs_peers_clear(void)
+{
+	struct peer_dir *dir, *tmp;
+	LIST_HEAD(doomed);
+
+	mutex_lock(&peers_lock);
+	list_splice_init(&peer_dirs, &doomed);
+	mutex_unlock(&peers_lock);
+	list_for_each_entry_safe(dir, tmp, &doomed, node)
+		peer_dir_remove(dir);
+}
+
 void symbiont_sysfs_self_changed(void)
 {
 	if (!self_kobj)
 		return;
 	sysfs_notify(self_kobj, NULL, "domid");
+	sysfs_notify(self_kobj, NULL, "state");
 	kobject_uevent(self_kobj, KOBJ_CHANGE);
+}
+
+void symbiont_sysfs_generation_changed(void)
+{
+	sysfs_notify(root_kobj, NULL, "generation");
+	kobject_uevent(root_kobj, KOBJ_CHANGE);
 }
 
 int symbiont_sysfs_init(void)
@@ -57,21 +305,34 @@ int symbiont_sysfs_init(void)
 	root_kobj = kobject_create_and_add("symbiont", kernel_kobj);
 	if (!root_kobj)
 		return -ENOMEM;
-
-	err = sysfs_create_file(root_kobj, &role_attr.attr);
+	err = sysfs_create_group(root_kobj, &root_group);
 	if (err)
 		goto put_root;
 
+	err = -ENOMEM;
 	self_kobj = kobject_create_and_add("self", root_kobj);
-	if (!self_kobj) {
-		err = -ENOMEM;
+	if (!self_kobj)
 		goto put_root;
-	}
 	err = sysfs_create_group(self_kobj, &self_group);
 	if (err)
 		goto put_self;
+
+	err = -ENOMEM;
+	stats_kobj = kobject_create_and_add("stats", root_kobj);
+	if (!stats_kobj)
+		goto put_self;
+	err = sysfs_create_group(stats_kobj, &stats_group);
+	if (err)
+		goto put_stats;
+
+	err = -ENOMEM;
+	peers_kobj = kobject_create_and_add("peers", root_kobj);
+	if (!peers_kobj)
+		goto put_stats;
 	return 0;
 
+put_stats:
+	kobject_put(stats_kobj);
 put_self:
 	kobject_put(self_kobj);
 	self_kobj = NULL;
@@ -83,6 +344,9 @@ put_root:
 
 void symbiont_sysfs_exit(void)
 {
+	symbiont_sysfs_peers_clear();
+	kobject_put(peers_kobj);
+	kobject_put(stats_kobj);
 	kobject_put(self_kobj);
 	self_kobj = NULL;
 	kobject_put(root_kobj);

@@ -124,12 +124,10 @@ tb_wait_ready() { # name seconds
 	tb_wait_for "$2" tb_guest_ready "$1"
 }
 
-TB_REQ=0
 tb_exec() { # name command [timeout seconds, default 120]
 	_id=$(tb_domid "$1") || { echo "tb_exec: no guest $1" >&2; return 125; }
 	_home=/local/domain/$_id/data/tb
-	TB_REQ=$((TB_REQ + 1))
-	_rid=$$-$TB_REQ-$(date +%s)
+	_rid=$(cat /proc/sys/kernel/random/uuid)
 	xenstore-write -R "$_home/cmd" "$2" || return 125
 	xenstore-write "$_home/req" "$_rid" || return 125
 	if ! tb_wait_for "${3:-120}" sh -c \
@@ -214,4 +212,37 @@ tb_run_all() {
 	done
 	# The dmesg file's plan: count its own lines.
 	echo "1..$(grep -Ec '^(not )?ok ' "$_dm")" >>"$_dm"
+}
+
+# --- symbiont discovery helpers (dom0) ---
+
+# Space-separated, sorted domids a guest lists under peers/.
+tb_peers_of() { # guest
+	tb_exec "$1" 'ls /sys/kernel/symbiont/peers' | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Space-separated, sorted domids of the named guests.
+tb_domids_of() { # guest...
+	for _g in "$@"; do tb_domid "$_g"; done | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+tb_members() {
+	ls /sys/kernel/symbiont/members 2>/dev/null | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Success if dom0's event log holds KIND for DOMID (and PREV, if given).
+tb_event_seen() { # kind domid [prev]
+	symbiont events 2>/dev/null | awk -v k="$1" -v d="$2" -v p="${3:-}" \
+		'NR > 1 && $3 == k && $4 == d && (p == "" || $5 == p) { f = 1 }
+		 END { exit !f }'
+}
+
+# Wait until guest G lists exactly the domids of the other named guests.
+tb_wait_peers() { # seconds guest expected-domids
+	_want=$3
+	tb_wait_for "$1" sh -c ". /tb/tb.sh; [ \"\$(tb_peers_of $2)\" = '$_want' ]"
+}
+
+tb_meminfo() { # field (kB) in dom0
+	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
