@@ -1,24 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * symbiont dom0 module: host-side membership of co-resident VMs.
+ * symbiont dom0 module: host-side membership of co-resident VMs, the dom0
+ * half of Documentation/protocol.md. See dom0.h for the map of files, the
+ * data flow and the lock order.
  *
- * Loads only in the initial domain; it exposes /sys/kernel/symbiont/role.
+ * Init order: check we are dom0, then the workqueue, the event device, sysfs,
+ * the published mode node, the domain state, and last discovery, which
+ * starts the watches (or the poll timer) that feed the workqueue. Exit
+ * undoes it in reverse: discovery stops first so nothing new is queued,
+ * then every record's watch goes, the queue drains, views are withdrawn.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kobject.h>
 #include <linux/module.h>
-#include <linux/sysfs.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <xen/xen.h>
+#include "dom0.h"
+#include "event_dev.h"
 
-static struct kobject *root_kobj;
+#define DOM0_EVENT_CAPACITY	1024
+#define DOM0_POLL_MS_MIN	10
 
-static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
+static char *mode = "event";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "\"event\" (XenStore watches, default) or \"poll\" (heartbeat baseline)");
+
+unsigned int dom0_poll_ms = 1000;
+module_param_named(poll_ms, dom0_poll_ms, uint, 0444);
+MODULE_PARM_DESC(poll_ms, "poll mode: milliseconds between scans (min 10, default 1000)");
+
+struct workqueue_struct *dom0_wq;
+bool dom0_poll_mode;
+
+static int __init dom0_parse_params(void)
 {
-	return sysfs_emit(buf, "dom0\n");
+	if (!strcmp(mode, "poll")) {
+		dom0_poll_mode = true;
+	} else if (strcmp(mode, "event")) {
+		pr_err("mode must be \"event\" or \"poll\"\n");
+		return -EINVAL;
+	}
+	if (dom0_poll_ms < DOM0_POLL_MS_MIN) {
+		pr_err("poll_ms must be at least %u\n", DOM0_POLL_MS_MIN);
+		return -EINVAL;
+	}
+	return 0;
 }
-static struct kobj_attribute role_attr = __ATTR_RO(role);
 
 static int __init symbiont_dom0_init(void)
 {
@@ -28,24 +56,58 @@ static int __init symbiont_dom0_init(void)
 		pr_err("not running in Xen dom0; refusing to load\n");
 		return -ENODEV;
 	}
-
-	root_kobj = kobject_create_and_add("symbiont", kernel_kobj);
-	if (!root_kobj)
-		return -ENOMEM;
-	err = sysfs_create_file(root_kobj, &role_attr.attr);
+	err = dom0_parse_params();
 	if (err)
-		goto put_root;
-	pr_info("loaded\n");
+		return err;
+
+	dom0_wq = alloc_ordered_workqueue("symbiont_dom0", WQ_MEM_RECLAIM);
+	if (!dom0_wq)
+		return -ENOMEM;
+
+	err = symbiont_events_init(NULL, DOM0_EVENT_CAPACITY);
+	if (err)
+		goto destroy_wq;
+
+	err = dom0_sysfs_init();
+	if (err)
+		goto exit_events;
+
+	err = dom0_mode_publish();
+	if (err) {
+		pr_err("cannot publish mode in XenStore (%d)\n", err);
+		goto exit_sysfs;
+	}
+
+	dom0_domains_init();
+	err = dom0_discover_init();
+	if (err) {
+		pr_err("cannot start discovery (%d)\n", err);
+		goto unpublish_mode;
+	}
+
+	pr_info("loaded, %s mode\n", dom0_poll_mode ? "poll" : "event");
 	return 0;
 
-put_root:
-	kobject_put(root_kobj);
+unpublish_mode:
+	dom0_domains_exit();
+	dom0_mode_unpublish();
+exit_sysfs:
+	dom0_sysfs_exit();
+exit_events:
+	symbiont_events_exit();
+destroy_wq:
+	destroy_workqueue(dom0_wq);
 	return err;
 }
 
 static void __exit symbiont_dom0_exit(void)
 {
-	kobject_put(root_kobj);
+	dom0_discover_exit();
+	dom0_domains_exit();
+	dom0_mode_unpublish();
+	dom0_sysfs_exit();
+	symbiont_events_exit();
+	destroy_workqueue(dom0_wq);
 }
 
 module_init(symbiont_dom0_init);

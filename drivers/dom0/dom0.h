@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dom0.h - internal interfaces of symbiont_dom0.ko, the host side of the
+ * protocol in Documentation/protocol.md.
+ *
+ * Files and data flow:
+ *   discover.c  @introduceDomain/@releaseDomain watches, or the poll timer,
+ *               find domains and queue their work
+ *   domains.c   per-domain records and the per-domain reconcile step
+ *               (read state -> sym_member_step() -> event, group, views)
+ *   trusted.c   toolstack-written facts: uuid, name, vif MAC, group
+ *   groups.c    groups of members and the groups watch
+ *   view.c      each member's view under /local/domain/<M>/symbiont
+ *   sysfs.c     /sys/kernel/symbiont
+ *   xs.c        counted XenStore accessors
+ *
+ * Serialisation: every work item runs on dom0_wq, an ordered workqueue, so
+ * all membership, group and view state is touched by one thread at a time
+ * and needs no lock of its own. dom0_table_lock additionally guards the
+ * domain table against the sysfs stats readers that walk it.
+ *
+ * Lock order: dom0_table_lock, then the sysfs members lock (sysfs.c); the
+ * event log lock (event_dev.c) nests under neither. No lock is held across
+ * kobject removal or XenStore requests.
+ */
+#ifndef SYMBIONT_DOM0_H
+#define SYMBIONT_DOM0_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <xen/xenbus.h>
+#include "coalesced_watch.h"
+#include "membership.h"
+#include "xs_parse.h"
+
+#define DOM0_DEFAULT_GROUP	"default"
+#define DOM0_PATH_MAX		128
+
+struct dom0_group;
+struct dom0_member_kobj;
+
+struct symbiont_domain {
+	u16 domid;
+	enum sym_member_state state;
+
+	/* Trusted facts, read when the domain asks to join. */
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	bool has_mac;
+	u8 mac[SYM_MAC_LEN];
+	char group_name[SYM_NAME_MAX + 1];
+
+	/* Set while a member (state != NONE). */
+	struct dom0_group *group;
+	struct list_head group_node;
+	struct list_head move_node;	/* groups.c, during a regroup */
+	struct dom0_member_kobj *kobj;
+	u64 view_generation;	/* last generation written to its view */
+
+	struct coalesced_watch watch;	/* data/symbiont/state, event mode */
+	struct work_struct work;
+};
+
+/* main.c */
+extern struct workqueue_struct *dom0_wq;
+extern bool dom0_poll_mode;
+extern unsigned int dom0_poll_ms;
+
+/* xs.c: every XenStore request of the module goes through these. */
+void dom0_xs_count(void);
+void *dom0_xs_read(struct xenbus_transaction t, const char *path,
+		   unsigned int *len);
+char **dom0_xs_directory(const char *path, unsigned int *num);
+int dom0_xs_exists(struct xenbus_transaction t, const char *path);
+int dom0_xs_write(struct xenbus_transaction t, const char *path,
+		  const char *value);
+int dom0_xs_rm(struct xenbus_transaction t, const char *path);
+int dom0_xs_transaction_start(struct xenbus_transaction *t);
+int dom0_xs_transaction_end(struct xenbus_transaction t, bool abort);
+u64 dom0_xs_requests(void);
+
+/* domains.c */
+extern struct mutex dom0_table_lock;
+struct symbiont_domain *dom0_domain_find(u16 domid);
+int dom0_domain_add(u16 domid);
+void dom0_domain_reconcile(struct symbiont_domain *d);
+void dom0_domains_requeue_all(void);
+void dom0_domains_reconcile_all(void);
+void dom0_domains_init(void);
+void dom0_domains_exit(void);
+void dom0_watch_totals(u64 *fired, u64 *dropped);
+u64 dom0_work_runs(void);
+void dom0_work_ran(void);
+
+/* trusted.c */
+int dom0_trusted_read(struct symbiont_domain *d);
+void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1]);
+
+/* groups.c */
+const char *dom0_group_name(const struct dom0_group *g);
+int dom0_group_join(struct symbiont_domain *d);
+void dom0_group_leave(struct symbiont_domain *d);
+void dom0_group_changed(struct symbiont_domain *d);
+void dom0_groups_flush(void);
+void dom0_groups_reread(void);
+int dom0_groups_watch_init(void);
+void dom0_groups_watch_exit(void);
+void dom0_groups_watch_totals(u64 *fired, u64 *dropped);
+void dom0_groups_exit(void);
+
+/* view.c */
+int dom0_view_write(struct symbiont_domain *m, const struct list_head *members);
+void dom0_view_remove(struct symbiont_domain *m);
+int dom0_mode_publish(void);
+void dom0_mode_unpublish(void);
+
+/* discover.c */
+int dom0_discover_init(void);
+void dom0_discover_exit(void);
+void dom0_discover_watch_totals(u64 *fired, u64 *dropped);
+
+/* sysfs.c */
+int dom0_sysfs_init(void);
+void dom0_sysfs_exit(void);
+void dom0_generation_bump(void);
+int dom0_member_add(struct symbiont_domain *d);
+void dom0_member_update(struct symbiont_domain *d);
+void dom0_member_remove(struct symbiont_domain *d);
+
+#endif /* SYMBIONT_DOM0_H */

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * domains.c - one record per domain dom0 knows of, and the reconcile step
+ * that turns what a domain announced into membership.
+ *
+ * Data flow: discover.c creates a record per new domid. In event mode the
+ * record watches /local/domain/<d>/data/symbiont/state with a coalesced
+ * watch whose work calls dom0_domain_reconcile(); in poll mode the poll
+ * round calls it directly. Reconcile re-reads the announced state and
+ * whether the home still exists (never applies deltas), reads the trusted
+ * facts when the domain asks to join, runs sym_member_step(), records the
+ * event it emits, and on a change of membership or of a member's state
+ * updates sysfs, the generation, the group and the views of that group
+ * only. A domain whose home is gone and that is not a member is freed.
+ *
+ * Locking: all of this runs on dom0_wq, an ordered workqueue, which is the
+ * lock for records, states, groups and the departed set. dom0_table_lock
+ * guards the table's membership (insert, erase) and the retired watch
+ * counters against dom0_watch_totals(), called by sysfs readers.
+ *
+ * Lifetime: a record is freed only after its watch is unregistered (no
+ * callback can queue its work any more) and its work is cancelled. A
+ * record may free itself from its own work: the workqueue allows a work
+ * item to be freed while it runs, and cancel_work() drops an instance the
+ * watch queued again meanwhile.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include "dom0.h"
+#include "event_dev.h"
+
+DEFINE_MUTEX(dom0_table_lock);
+static DEFINE_XARRAY(dom0_domains);
+static struct sym_departed_set dom0_departed;
+static atomic64_t dom0_runs = ATOMIC64_INIT(0);
+/* Counters of watches already unregistered; under dom0_table_lock. */
+static u64 retired_fired, retired_dropped;
+
+void dom0_work_ran(void)
+{
+	atomic64_inc(&dom0_runs);
+}
+
+u64 dom0_work_runs(void)
+{
+	return atomic64_read(&dom0_runs);
+}
+
+struct symbiont_domain *dom0_domain_find(u16 domid)
+{
+	return xa_load(&dom0_domains, domid);
+}
+
+static void dom0_domain_work(struct work_struct *work)
+{
+	struct symbiont_domain *d = container_of(work, struct symbiont_domain,
+						 work);
+
+	dom0_work_ran();
+	dom0_domain_reconcile(d);
+}
+
+static void dom0_domain_unwatch(struct symbiont_domain *d)
+{
+	if (!coalesced_watch_registered(&d->watch))
+		return;
+	dom0_xs_count();
+	coalesced_watch_unregister(&d->watch);
+	mutex_lock(&dom0_table_lock);
+	retired_fired += atomic_long_read(&d->watch.fired);
+	retired_dropped += atomic_long_read(&d->watch.dropped);
+	mutex_unlock(&dom0_table_lock);
+}
+
+static void dom0_domain_erase(struct symbiont_domain *d)
+{
+	mutex_lock(&dom0_table_lock);
+	xa_erase(&dom0_domains, d->domid);
+	mutex_unlock(&dom0_table_lock);
+	kfree(d);
+}
+
+int dom0_domain_add(u16 domid)
+{
+	char path[DOM0_PATH_MAX];
+	struct symbiont_domain *d;
+	int err;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->domid = domid;
+	d->state = SYM_MEMBER_NONE;
+	INIT_LIST_HEAD(&d->group_node);
+	INIT_LIST_HEAD(&d->move_node);
+	INIT_WORK(&d->work, dom0_domain_work);
+
+	mutex_lock(&dom0_table_lock);
+	err = xa_insert(&dom0_domains, domid, d, GFP_KERNEL);
+	mutex_unlock(&dom0_table_lock);
+	if (err)
+		goto free_domain;
+	if (dom0_poll_mode)
+		return 0;
+
+	/* Registration fires the watch once, which queues the first look. */
+	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
+		 domid);
+	dom0_xs_count();
+	err = coalesced_watch_register(&d->watch, path, dom0_wq, &d->work);
+	if (err)
+		goto erase_domain;
+	return 0;
+
+erase_domain:
+	mutex_lock(&dom0_table_lock);
+	xa_erase(&dom0_domains, domid);
+	mutex_unlock(&dom0_table_lock);
+free_domain:
+	kfree(d);
+	return err;
+}
+
+/* Called from d's own work or a poll round, never with d->work pending elsewhere. */
+static void dom0_domain_free(struct symbiont_domain *d)
+{
+	dom0_domain_unwatch(d);
+	cancel_work(&d->work);
+	dom0_domain_erase(d);
+}
+
+static void dom0_domain_record(const struct symbiont_domain *d,
+			       const struct sym_transition *t)
+{
+	struct sym_event ev = {
+		.kind = t->kind,
+		.domid = d->domid,
+		.prev_domid = t->prev_domid,
+	};
+
+	strscpy(ev.uuid, d->uuid, sizeof(ev.uuid));
+	strscpy(ev.name, d->name, sizeof(ev.name));
+	symbiont_events_record(&ev);
+}
+
+/* Publishes a change from state old to d->state. */
+static void dom0_domain_apply(struct symbiont_domain *d,
+			      enum sym_member_state old, bool alive)
+{
+	if (old == d->state) {
+		/* A join that the state machine refused: undo the grouping. */
+		if (d->state == SYM_MEMBER_NONE && d->group) {
+			dom0_group_leave(d);
+			dom0_groups_flush();
+		}
+		return;
+	}
+
+	if (old == SYM_MEMBER_NONE) {
+		dom0_member_add(d);
+	} else if (d->state == SYM_MEMBER_NONE) {
+		dom0_group_leave(d);
+		if (alive)
+			dom0_view_remove(d);
+		d->view_generation = 0;
+		dom0_member_remove(d);
+	} else {
+		dom0_group_changed(d);
+		dom0_member_update(d);
+	}
+	dom0_generation_bump();
+	dom0_groups_flush();
+}
+
+/* Reads data/symbiont/state; false (and logged) if there is nothing to act on. */
+static bool dom0_domain_announce(struct symbiont_domain *d,
+				 enum sym_announce *ann)
+{
+	char path[DOM0_PATH_MAX];
+	unsigned int len = 0;
+	char *val;
+	int err;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
+		 d->domid);
+	val = dom0_xs_read(XBT_NIL, path, &len);
+	if (IS_ERR(val)) {
+		if (PTR_ERR(val) != -ENOENT) {
+			pr_warn_ratelimited("domain %u: cannot read %s (%ld)\n",
+					    d->domid, path, PTR_ERR(val));
+			return false;
+		}
+		val = NULL;
+		len = 0;
+	}
+	err = sym_parse_announce(val, len, ann);
+	kfree(val);
+	if (err) {
+		pr_warn_ratelimited("domain %u: malformed value in %s ignored\n",
+				    d->domid, path);
+		return false;
+	}
+	return true;
+}
+
+void dom0_domain_reconcile(struct symbiont_domain *d)
+{
+	enum sym_member_state old = d->state;
+	char home[DOM0_PATH_MAX];
+	struct sym_transition t;
+	enum sym_announce ann;
+	int alive, err;
+
+	if (coalesced_watch_registered(&d->watch))
+		coalesced_watch_begin(&d->watch);
+
+	if (!dom0_domain_announce(d, &ann))
+		return;
+	snprintf(home, sizeof(home), "/local/domain/%u", d->domid);
+	alive = dom0_xs_exists(XBT_NIL, home);
+	if (alive < 0) {
+		pr_warn_ratelimited("domain %u: cannot look up %s (%d)\n",
+				    d->domid, home, alive);
+		return;
+	}
+
+	if (old == SYM_MEMBER_NONE && alive && ann == SYM_ANNOUNCE_JOINED) {
+		err = dom0_trusted_read(d);
+		if (!err)
+			err = dom0_group_join(d);
+		if (err) {
+			pr_warn_ratelimited("domain %u: cannot admit it yet (%d)\n",
+					    d->domid, err);
+			return;
+		}
+	}
+
+	t = sym_member_step(old, ann, alive, d->domid, d->uuid,
+			    &dom0_departed);
+	d->state = t.next;
+	if (t.emit)
+		dom0_domain_record(d, &t);
+	dom0_domain_apply(d, old, alive);
+
+	if (!alive && d->state == SYM_MEMBER_NONE)
+		dom0_domain_free(d);
+}
+
+/* @releaseDomain names no domain: let every record look again. */
+void dom0_domains_requeue_all(void)
+{
+	struct symbiont_domain *d;
+	unsigned long domid;
+
+	xa_for_each(&dom0_domains, domid, d)
+		queue_work(dom0_wq, &d->work);
+}
+
+/* Poll round; reconcile may free the entry being visited, which is fine. */
+void dom0_domains_reconcile_all(void)
+{
+	struct symbiont_domain *d;
+	unsigned long domid;
+
+	xa_for_each(&dom0_domains, domid, d)
+		dom0_domain_reconcile(d);
+}
+
+void dom0_watch_totals(u64 *fired, u64 *dropped)
+{
+	struct symbiont_domain *d;
+	unsigned long domid;
+
+	mutex_lock(&dom0_table_lock);
+	*fired += retired_fired;
+	*dropped += retired_dropped;
+	xa_for_each(&dom0_domains, domid, d) {
+		*fired += atomic_long_read(&d->watch.fired);
+		*dropped += atomic_long_read(&d->watch.dropped);
+	}
+	mutex_unlock(&dom0_table_lock);
+}
+
+/*
+ * Module exit, after discovery and the groups watch are gone: stop every
+ * watch, let queued work finish, then withdraw the views and free.
+ */
+void dom0_domains_exit(void)
+{
+	struct symbiont_domain *d;
+	unsigned long domid;
+
+	xa_for_each(&dom0_domains, domid, d)
+		dom0_domain_unwatch(d);
+	drain_workqueue(dom0_wq);
+
+	xa_for_each(&dom0_domains, domid, d) {
+		cancel_work_sync(&d->work);
+		if (d->state != SYM_MEMBER_NONE) {
+			list_del_init(&d->group_node);
+			d->group = NULL;
+			dom0_view_remove(d);
+			dom0_member_remove(d);
+		}
+		dom0_domain_erase(d);
+	}
+	dom0_groups_exit();
+}
+
+void dom0_domains_init(void)
+{
+	sym_departed_init(&dom0_departed);
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs.c - /sys/kernel/symbiont for dom0, one value per file, documented
+ * in Documentation/ABI/testing/sysfs-kernel-symbiont-dom0:
+ *
+ *   role generation mode poll_ms
+ *   stats/{xs_requests,work_runs,watch_fired,watch_dropped}
+ *   members/<domid>/{uuid,name,mac,group,state}
+ *
+ * Data flow: the workqueue calls dom0_generation_bump() and the
+ * dom0_member_*() hooks; readers call show(). A member directory holds a
+ * copy of the member's facts in its own refcounted object, so a reader
+ * never touches a domain record and removal never waits on a lock.
+ *
+ * uevents: members/ is a kset, so a member directory's add and remove
+ * reach udev. /sys/kernel/symbiont itself belongs to no kset and
+ * kobject_uevent() would drop its events, so the generation change is
+ * announced on the event device (SYMBIONT_GENERATION=<n>) instead.
+ *
+ * Locking: members_lock (spinlock) guards the mutable fields (group,
+ * state) of every member object; it nests inside dom0_table_lock and
+ * never around kobject calls.
+ *
+ * Lifetime: the root, stats and members objects live from
+ * dom0_sysfs_init() to dom0_sysfs_exit(); a member object from
+ * dom0_member_add() to the last put after dom0_member_remove().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include "dom0.h"
+#include "event_dev.h"
+
+struct dom0_member_kobj {
+	struct kobject kobj;
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	char mac[SYM_MAC_STR_LEN + 1];
+	char group[SYM_NAME_MAX + 1];		/* members_lock */
+	enum sym_member_state state;		/* members_lock */
+};
+
+static struct kobject *root_kobj;
+static struct kobject *stats_kobj;
+static struct kset *members_kset;
+static DEFINE_SPINLOCK(members_lock);
+static atomic64_t dom0_generation = ATOMIC64_INIT(0);
+
+static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "dom0\n");
+}
+
+static ssize_t generation_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)atomic64_read(&dom0_generation));
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", dom0_poll_mode ? "poll" : "event");
+}
+
+static ssize_t poll_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", dom0_poll_ms);
+}
+
+static struct kobj_attribute role_attr = __ATTR_RO(role);
+static struct kobj_attribute generation_attr = __ATTR_RO(generation);
+static struct kobj_attribute mode_attr = __ATTR_RO(mode);
+static struct kobj_attribute poll_ms_attr = __ATTR_RO(poll_ms);
+
+static struct attribute *root_attrs[] = {
+	&role_attr.attr,
+	&generation_attr.attr,
+	&mode_attr.attr,
+	&poll_ms_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group root_group = {
+	.attrs = root_attrs,
+};
+
+static void dom0_watch_sums(u64 *fired, u64 *dropped)
+{
+	*fired = 0;
+	*dropped = 0;
+	dom0_watch_totals(fired, dropped);
+	dom0_discover_watch_totals(fired, dropped);
+}
+
+static ssize_t xs_requests_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dom0_xs_requests());
+}
+
+static ssize_t work_runs_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dom0_work_runs());
+}
+
+static ssize_t watch_fired_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	u64 fired, dropped;
+
+	dom0_watch_sums(&fired, &dropped);
+	return sysfs_emit(buf, "%llu\n", fired);
+}
+
+static ssize_t watch_dropped_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	u64 fired, dropped;
+
+	dom0_watch_sums(&fired, &dropped);
+	return sysfs_emit(buf, "%llu\n", dropped);
+}
+
+static struct kobj_attribute xs_requests_attr = __ATTR_RO(xs_requests);
+static struct kobj_attribute work_runs_attr = __ATTR_RO(work_runs);
+static struct kobj_attribute watch_fired_attr = __ATTR_RO(watch_fired);
+static struct kobj_attribute watch_dropped_attr = __ATTR_RO(watch_dropped);
+
+static struct attribute *stats_attrs[] = {
+	&xs_requests_attr.attr,
+	&work_runs_attr.attr,
+	&watch_fired_attr.attr,
+	&watch_dropped_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group stats_group = {
+	.attrs = stats_attrs,
+};
+
+static struct dom0_member_kobj *to_member(struct kobject *kobj)
+{
+	return container_of(kobj, struct dom0_member_kobj, kobj);
+}
+
+static ssize_t uuid_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_member(kobj)->uuid);
+}
+
+static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_member(kobj)->name);
+}
+
+static ssize_t mac_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_member(kobj)->mac);
+}
+
+static ssize_t group_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct dom0_member_kobj *mk = to_member(kobj);
+	char group[SYM_NAME_MAX + 1];
+
+	spin_lock(&members_lock);
+	strscpy(group, mk->group, sizeof(group));
+	spin_unlock(&members_lock);
+	return sysfs_emit(buf, "%s\n", group);
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct dom0_member_kobj *mk = to_member(kobj);
+	enum sym_member_state state;
+
+	spin_lock(&members_lock);
+	state = mk->state;
+	spin_unlock(&members_lock);
+	return sysfs_emit(buf, "%s\n", sym_member_state_name(state));
+}
+
+static struct kobj_attribute uuid_attr = __ATTR_RO(uuid);
+static struct kobj_attribute name_attr = __ATTR_RO(name);
+static struct kobj_attribute mac_attr = __ATTR_RO(mac);
+static struct kobj_attribute group_attr = __ATTR_RO(group);
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+
+static struct attribute *member_attrs[] = {
+	&uuid_attr.attr,
+	&name_attr.attr,
+	&mac_attr.attr,
+	&group_attr.attr,
+	&state_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(member);
+
+static void dom0_member_release(struct kobject *kobj)
+{
+	kfree(to_member(kobj));
+}
+
+static struct kobj_type member_ktype = {
+	.release = dom0_member_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = member_groups,
+};
+
+void dom0_generation_bump(void)
+{
+	char env[48];
+	char *envp[] = { env, NULL };
+	u64 gen = atomic64_inc_return(&dom0_generation);
+
+	sysfs_notify(root_kobj, NULL, "generation");
+	snprintf(env, sizeof(env), "SYMBIONT_GENERATION=%llu", gen);
+	symbiont_events_uevent(envp);
+}
+
+int dom0_member_add(struct symbiont_domain *d)
+{
+	struct dom0_member_kobj *mk;
+	int err;
+
+	mk = kzalloc(sizeof(*mk), GFP_KERNEL);
+	if (!mk)
+		return -ENOMEM;
+	strscpy(mk->uuid, d->uuid, sizeof(mk->uuid));
+	strscpy(mk->name, d->name, sizeof(mk->name));
+	if (d->has_mac)
+		sym_format_mac(d->mac, mk->mac);
+	strscpy(mk->group, d->group_name, sizeof(mk->group));
+	mk->state = d->state;
+
+	mk->kobj.kset = members_kset;
+	err = kobject_init_and_add(&mk->kobj, &member_ktype, NULL, "%u",
+				   d->domid);
+	if (err) {
+		pr_warn_ratelimited("domain %u: no sysfs entry (%d)\n",
+				    d->domid, err);
+		kobject_put(&mk->kobj);
+		return err;
+	}
+	kobject_uevent(&mk->kobj, KOBJ_ADD);
+	d->kobj = mk;
+	return 0;
+}
+
+void dom0_member_update(struct symbiont_domain *d)
+{
+	struct dom0_member_kobj *mk = d->kobj;
+
+	if (!mk)
+		return;
+	spin_lock(&members_lock);
+	strscpy(mk->group, d->group_name, sizeof(mk->group));
+	mk->state = d->state;
+	spin_unlock(&members_lock);
+	sysfs_notify(&mk->kobj, NULL, "state");
+	sysfs_notify(&mk->kobj, NULL, "group");
+	kobject_uevent(&mk->kobj, KOBJ_CHANGE);
+}
+
+void dom0_member_remove(struct symbiont_domain *d)
+{
+	if (!d->kobj)
+		return;
+	kobject_put(&d->kobj->kobj);
+	d->kobj = NULL;
+}
+
+int dom0_sysfs_init(void)
+{
+	int err;
+
+	root_kobj = kobject_create_and_add("symbiont", kernel_kobj);
+	if (!root_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(root_kobj, &root_group);
+	if (err)
+		goto put_root;
+
+	stats_kobj = kobject_create_and_add("stats", root_kobj);
+	if (!stats_kobj) {
+		err = -ENOMEM;
+		goto put_root;
+	}
+	err = sysfs_create_group(stats_kobj, &stats_group);
+	if (err)
+		goto put_stats;
+
+	members_kset = kset_create_and_add("members", NULL, root_kobj);
+	if (!members_kset) {
+		err = -ENOMEM;
+		goto put_stats;
+	}
+	return 0;
+
+put_stats:
+	kobject_put(stats_kobj);
+	stats_kobj = NULL;
+put_root:
+	kobject_put(root_kobj);
+	root_kobj = NULL;
+	return err;
+}
+
+void dom0_sysfs_exit(void)
+{
+	kset_unregister(members_kset);
+	members_kset = NULL;
+	kobject_put(stats_kobj);
+	stats_kobj = NULL;
+	kobject_put(root_kobj);
+	root_kobj = NULL;
+}

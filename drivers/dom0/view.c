@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * view.c - writes each member's view of its group:
+ *
+ *   /local/domain/<M>/symbiont/peers/<P>/{uuid,mac,name,state}
+ *   /local/domain/<M>/symbiont/group
+ *   /local/domain/<M>/symbiont/generation
+ *
+ * Data flow: groups.c calls dom0_view_write() for every member of a group
+ * whose membership or member states changed. One XenStore transaction
+ * replaces the whole view and bumps the generation, so the guest, whose
+ * watch is on generation, never sees a half-written view. A transaction
+ * that conflicts (-EAGAIN) is retried a bounded number of times.
+ *
+ * Permissions: dom0 sets none. C xenstored (construct_node()) gives a node
+ * created by a privileged connection a copy of its parent's permissions,
+ * and libxl creates /local/domain/<M> as "n0 r<M>". So every node written
+ * here is owned by dom0 and readable by M alone, as the protocol wants,
+ * and M can neither write its view nor read anyone else's.
+ *
+ * Writing under a home that is gone would make xenstored create it anew,
+ * so each transaction first checks /local/domain/<M> exists and writes
+ * nothing otherwise; the transaction makes the check and the writes atomic.
+ *
+ * Also here: /local/domain/0/symbiont/mode, published while loaded.
+ *
+ * Runs on dom0_wq (or in init/exit), which serialises it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include "dom0.h"
+
+#define DOM0_VIEW_TRIES		10
+#define DOM0_MODE_PATH		"/local/domain/0/symbiont/mode"
+
+static int dom0_view_put(struct xenbus_transaction t, const char *base,
+			 const char *node, const char *value)
+{
+	char path[DOM0_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", base, node);
+	return dom0_xs_write(t, path, value);
+}
+
+static int dom0_view_put_peer(struct xenbus_transaction t, const char *base,
+			      const struct symbiont_domain *p)
+{
+	char mac[SYM_MAC_STR_LEN + 1] = "";
+	char dir[DOM0_PATH_MAX];
+	int err;
+
+	if (p->has_mac)
+		sym_format_mac(p->mac, mac);
+	snprintf(dir, sizeof(dir), "%s/peers/%u", base, p->domid);
+	err = dom0_view_put(t, dir, "uuid", p->uuid);
+	if (!err)
+		err = dom0_view_put(t, dir, "mac", mac);
+	if (!err)
+		err = dom0_view_put(t, dir, "name", p->name);
+	if (!err)
+		err = dom0_view_put(t, dir, "state",
+				    sym_member_state_name(p->state));
+	return err;
+}
+
+/* -ENOENT if M's home is gone. */
+static int dom0_view_fill(struct xenbus_transaction t,
+			  const struct symbiont_domain *m,
+			  const struct list_head *members, u64 generation)
+{
+	char home[DOM0_PATH_MAX], base[DOM0_PATH_MAX], path[DOM0_PATH_MAX];
+	const struct symbiont_domain *p;
+	char gen[24];
+	int err;
+
+	snprintf(home, sizeof(home), "/local/domain/%u", m->domid);
+	err = dom0_xs_exists(t, home);
+	if (err <= 0)
+		return err ? err : -ENOENT;
+
+	snprintf(base, sizeof(base), "%s/symbiont", home);
+	snprintf(path, sizeof(path), "%s/peers", base);
+	err = dom0_xs_rm(t, path);
+	if (err)
+		return err;
+	list_for_each_entry(p, members, group_node) {
+		if (p == m || p->state == SYM_MEMBER_NONE)
+			continue;
+		err = dom0_view_put_peer(t, base, p);
+		if (err)
+			return err;
+	}
+	err = dom0_view_put(t, base, "group", dom0_group_name(m->group));
+	if (err)
+		return err;
+	snprintf(gen, sizeof(gen), "%llu", generation);
+	return dom0_view_put(t, base, "generation", gen);
+}
+
+int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
+{
+	u64 generation = m->view_generation + 1;
+	struct xenbus_transaction t;
+	int tries, err;
+
+	for (tries = 0; tries < DOM0_VIEW_TRIES; tries++) {
+		err = dom0_xs_transaction_start(&t);
+		if (err)
+			break;
+		err = dom0_view_fill(t, m, members, generation);
+		if (err) {
+			dom0_xs_transaction_end(t, true);
+			if (err == -EAGAIN)
+				continue;
+			break;
+		}
+		err = dom0_xs_transaction_end(t, false);
+		if (err != -EAGAIN)
+			break;
+	}
+
+	switch (err) {
+	case 0:
+		m->view_generation = generation;
+		return 0;
+	case -ENOENT:
+		/* Gone: its own work will see that and drop it. */
+		return 0;
+	default:
+		pr_warn_ratelimited("domain %u: cannot write view (%d after %d tries)\n",
+				    m->domid, err,
+				    min(tries + 1, DOM0_VIEW_TRIES));
+		return err;
+	}
+}
+
+void dom0_view_remove(struct symbiont_domain *m)
+{
+	char path[DOM0_PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/symbiont", m->domid);
+	err = dom0_xs_rm(XBT_NIL, path);
+	if (err)
+		pr_warn_ratelimited("domain %u: cannot remove %s (%d)\n",
+				    m->domid, path, err);
+}
+
+int dom0_mode_publish(void)
+{
+	return dom0_xs_write(XBT_NIL, DOM0_MODE_PATH,
+			     dom0_poll_mode ? "poll" : "event");
+}
+
+void dom0_mode_unpublish(void)
+{
+	dom0_xs_rm(XBT_NIL, DOM0_MODE_PATH);
+}
