@@ -89,7 +89,6 @@ static int __init symbiont_dom0_init(void)
 	return 0;
 
 unpublish_mode:
-	dom0_domains_exit();
 	dom0_mode_unpublish();
 exit_sysfs:
 	dom0_sysfs_exit();
