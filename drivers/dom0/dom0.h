@@ -56,7 +56,7 @@ struct symbiont_domain {
 	struct list_head group_node;
 	struct list_head move_node;	/* groups.c, during a regroup */
 	struct dom0_member_kobj *kobj;
-	u64 view_generation;	/* last generation written to its view */
+	u64 view_generation;	/* last written to its view; never goes back */
 
 	struct coalesced_watch watch;	/* data/symbiont/state, event mode */
 	struct work_struct work;

@@ -166,7 +166,6 @@ static void dom0_domain_apply(struct symbiont_domain *d,
 		dom0_group_leave(d);
 		if (alive)
 			dom0_view_remove(d);
-		d->view_generation = 0;
 		dom0_member_remove(d);
 	} else {
 		dom0_group_changed(d);
