@@ -73,7 +73,6 @@ int symbiont_notify(enum symbiont_notify action, const struct sym_peer *peer);
 /* sysfs.c */
 int symbiont_sysfs_init(void);
 void symbiont_sysfs_exit(void);
-struct kobject *symbiont_sysfs_root(void);
 void symbiont_sysfs_self_changed(void);
 void symbiont_sysfs_generation_changed(void);
 int symbiont_sysfs_peer_add(const struct sym_peer *peer);

@@ -129,7 +129,7 @@ static int __init symbiont_guest_init(void)
 	err = symbiont_sysfs_init();
 	if (err)
 		goto free_table;
-	err = symbiont_events_init(symbiont_sysfs_root(), EVENT_LOG_CAPACITY);
+	err = symbiont_events_init(NULL, EVENT_LOG_CAPACITY);
 	if (err)
 		goto remove_sysfs;
 	err = symbiont_self_init();

@@ -9,7 +9,10 @@
  *
  * Data flow: show() methods read published state; the workqueue calls the
  * *_changed() and peer_*() hooks, which sysfs_notify() the affected files
- * (so poll() wakes) and emit a KOBJ_CHANGE/ADD/REMOVE uevent.
+ * (so poll() wakes). peers/ is a kset, so peer directories send
+ * KOBJ_ADD/KOBJ_REMOVE/KOBJ_CHANGE uevents; generation and self changes
+ * go out as KOBJ_CHANGE on the symbiont_events misc device (a plain
+ * kobject under /sys/kernel has no kset and its uevents would be dropped).
  *
  * Locking: peers_lock guards the peer directory list and each entry's
  * copy of the peer (show() takes it briefly). kobject_put() of a peer
@@ -24,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <xen/interface/xen.h>
+#include "event_dev.h"
 #include "guest.h"
 
 struct peer_dir {
@@ -35,14 +39,9 @@ struct peer_dir {
 static struct kobject *root_kobj;
 static struct kobject *self_kobj;
 static struct kobject *stats_kobj;
-static struct kobject *peers_kobj;
+static struct kset *peers_kset;
 static LIST_HEAD(peer_dirs);
 static DEFINE_MUTEX(peers_lock);
-
-struct kobject *symbiont_sysfs_root(void)
-{
-	return root_kobj;
-}
 
 static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -223,7 +222,8 @@ int symbiont_sysfs_peer_add(const struct sym_peer *peer)
 	if (!dir)
 		return -ENOMEM;
 	dir->peer = *peer;
-	err = kobject_init_and_add(&dir->kobj, &peer_ktype, peers_kobj, "%u",
+	dir->kobj.kset = peers_kset;
+	err = kobject_init_and_add(&dir->kobj, &peer_ktype, NULL, "%u",
 				   peer->domid);
 	if (err) {
 		kobject_put(&dir->kobj);
@@ -283,19 +283,27 @@ void symbiont_sysfs_peers_clear(void)
 		peer_dir_remove(dir);
 }
 
+static char self_changed_env[] = "SYMBIONT_SELF=changed";
+static char *self_env[] = { self_changed_env, NULL };
+
 void symbiont_sysfs_self_changed(void)
 {
 	if (!self_kobj)
 		return;
 	sysfs_notify(self_kobj, NULL, "domid");
 	sysfs_notify(self_kobj, NULL, "state");
-	kobject_uevent(self_kobj, KOBJ_CHANGE);
+	symbiont_events_uevent(self_env);
 }
 
 void symbiont_sysfs_generation_changed(void)
 {
+	char gen[40];
+	char *env[] = { gen, NULL };
+
+	snprintf(gen, sizeof(gen), "SYMBIONT_GENERATION=%llu",
+		 symbiont_view_generation());
 	sysfs_notify(root_kobj, NULL, "generation");
-	kobject_uevent(root_kobj, KOBJ_CHANGE);
+	symbiont_events_uevent(env);
 }
 
 int symbiont_sysfs_init(void)
@@ -326,8 +334,8 @@ int symbiont_sysfs_init(void)
 		goto put_stats;
 
 	err = -ENOMEM;
-	peers_kobj = kobject_create_and_add("peers", root_kobj);
-	if (!peers_kobj)
+	peers_kset = kset_create_and_add("peers", NULL, root_kobj);
+	if (!peers_kset)
 		goto put_stats;
 	return 0;
 
@@ -345,7 +353,7 @@ put_root:
 void symbiont_sysfs_exit(void)
 {
 	symbiont_sysfs_peers_clear();
-	kobject_put(peers_kobj);
+	kset_unregister(peers_kset);
 	kobject_put(stats_kobj);
 	kobject_put(self_kobj);
 	self_kobj = NULL;
