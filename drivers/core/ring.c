@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ring.c - SPSC ring of variable-length messages over shared memory that a
+ * hostile peer may write at any time. Layout, data flow, ordering contract
+ * and lifetime are described at the top of ring.h.
+ *
+ * How the code keeps the peer from hurting us:
+ *   - Own index: tx->prod and rx->cons are private; the shared copies are
+ *     only ever written, never read back.
+ *   - Peer index: read at most once per call (acquire), into a snapshot
+ *     that is range-checked against the previous snapshot and our own index
+ *     before anything uses it. Indices move forward only, by multiples of 8,
+ *     and prod - cons never exceeds size.
+ *   - Headers: each field is read once into a local, then checked (len <=
+ *     max_msg, record within the prod snapshot, reserved bits zero). Only
+ *     then is the payload copied out, once, into the caller's buffer.
+ *   - Event indices: any value is safe; a bad one costs the peer wakeups.
+ *   - Every data-area access goes through ring_write/ring_read/ring_zero,
+ *     which mask the offset and split at the end of the area; callers pass
+ *     len <= size, so nothing outside data[0..size) is reached.
+ *   - Errors are sticky: -EPROTO sets ->broken and every later call fails.
+ *
+ * Locking/lifetime: see ring.h; no allocation, no sleeping, no loops over
+ * peer-controlled counts (sendv loops over the caller's n).
+ */
+#include "ring.h"
+
+/* Xen's notification test: did the index move from old to new past event? */
+static inline bool ring_crossed(u32 event, u32 old, u32 new)
+{
+	return (u32)(new - event) < (u32)(new - old);
+}
+
+static inline u32 ring_min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+/* Copies len (<= size) bytes to free-running position pos of the area. */
+static void ring_write(u8 *data, u32 size, u32 pos, const u8 *src, u32 len)
+{
+	u32 off = pos & (size - 1);
+	u32 first = ring_min(len, size - off);
+
+	if (!len)
+		return;
+	memcpy(data + off, src, first);
+	if (len > first)
+		memcpy(data, src + first, len - first);
+}
+
+static void ring_zero(u8 *data, u32 size, u32 pos, u32 len)
+{
+	u32 off = pos & (size - 1);
+	u32 first = ring_min(len, size - off);
+
+	if (!len)
+		return;
+	memset(data + off, 0, first);
+	if (len > first)
+		memset(data, 0, len - first);
+}
+
+/* Copies len (<= size) bytes out of the area from free-running pos. */
+static void ring_read(const u8 *data, u32 size, u32 pos, u8 *dst, u32 len)
+{
+	u32 off = pos & (size - 1);
+	u32 first = ring_min(len, size - off);
+
+	if (!len)
+		return;
+	memcpy(dst, data + off, first);
+	if (len > first)
+		memcpy(dst + first, data, len - first);
+}
+
+void sym_ring_shared_init(struct sym_ring_ctrl *ctrl)
+{
+	SYM_WRITE_ONCE(ctrl->prod, 0);
+	SYM_WRITE_ONCE(ctrl->cons, 0);
+	SYM_WRITE_ONCE(ctrl->prod_event, 1);
+	SYM_WRITE_ONCE(ctrl->cons_event, 1);
+}
+
+static int ring_check_geometry(const struct sym_ring_ctrl *ctrl, const void *data,
+			       u32 size, u32 *max_msg)
+{
+	_Static_assert(sizeof(struct sym_ring_ctrl) == 128, "ctrl layout is ABI");
+
+	if (!ctrl || !data || ((unsigned long)data & (SYM_RING_ALIGN - 1)))
+		return -EINVAL;
+	if (size < SYM_RING_MIN_SIZE || size > SYM_RING_MAX_SIZE || (size & (size - 1)))
+		return -EINVAL;
+	if (!*max_msg)
+		*max_msg = SYM_RING_DEFAULT_MAX_MSG(size);
+	if (*max_msg > size - SYM_RING_HDR_SIZE || SYM_RING_RECORD_SIZE(*max_msg) > size)
+		return -EINVAL;
+	return 0;
+}
+
+int sym_ring_tx_init(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
+		     void *data, u32 size, u32 max_msg)
+{
+	int ret = ring_check_geometry(ctrl, data, size, &max_msg);
+
+	if (ret)
+		return ret;
+	memset(tx, 0, sizeof(*tx));
+	tx->ctrl = ctrl;
+	tx->data = data;
+	tx->size = size;
+	tx->max_msg = max_msg;
+	return 0;
+}
+
+int sym_ring_rx_init(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
+		     void *data, u32 size, u32 max_msg)
+{
+	int ret = ring_check_geometry(ctrl, data, size, &max_msg);
+
+	if (ret)
+		return ret;
+	memset(rx, 0, sizeof(*rx));
+	rx->ctrl = ctrl;
+	rx->data = data;
+	rx->size = size;
+	rx->max_msg = max_msg;
+	return 0;
+}
+
+/* ---- producer ---- */
+
+static u32 tx_free(const struct sym_ring_tx *tx)
+{
+	return tx->size - (tx->prod - tx->cons_snap);
+}
+
+/* Takes a new snapshot of the consumer's index; -EPROTO if impossible. */
+static int tx_refresh_cons(struct sym_ring_tx *tx)
+{
+	/*
+	 * Acquire: pairs with the sym_store_release() of cons in
+	 * sym_ring_recv(); the consumer's reads of the space it frees are done
+	 * before we overwrite it.
+	 */
+	u32 cons = sym_load_acquire(&tx->ctrl->cons);
+
+	/* Forward from the last snapshot, not past what we published. */
+	if ((u32)(cons - tx->cons_snap) > (u32)(tx->prod_pub - tx->cons_snap) ||
+	    (cons & (SYM_RING_ALIGN - 1))) {
+		tx->broken = true;
+		return -EPROTO;
+	}
+	tx->cons_snap = cons;
+	return 0;
+}
+
+/* Publishes deferred records; returns the previous published prod. */
+static u32 tx_publish(struct sym_ring_tx *tx)
+{
+	u32 old = tx->prod_pub;
+
+	if (tx->prod != old) {
+		/*
+		 * Release: the records' bytes before prod; pairs with the
+		 * sym_load_acquire() of prod in rx_refresh_prod().
+		 */
+		sym_store_release(&tx->ctrl->prod, tx->prod);
+		tx->prod_pub = tx->prod;
+	}
+	return old;
+}
+
+int sym_ring_sendv(struct sym_ring_tx *tx, u16 type,
+		   const struct sym_ring_iov *iov, unsigned int n, bool *notify)
+{
+	u32 total = 0, need, pos, hdr_off;
+	unsigned int i;
+
+	if (notify)
+		*notify = false;
+	if (tx->broken)
+		return -EPROTO;
+	for (i = 0; i < n; i++) {
+		if (iov[i].len > tx->max_msg - total)
+			return -EMSGSIZE;
+		if (!iov[i].base && iov[i].len)
+			return -EINVAL;
+		total += iov[i].len;
+	}
+	need = SYM_RING_RECORD_SIZE(total);
+	if (tx_free(tx) < need) {
+		int ret = tx_refresh_cons(tx);
+
+		if (ret)
+			return ret;
+		if (tx_free(tx) < need)
+			return -ENOSPC;
+	}
+
+	/* 8-aligned and size is a multiple of 8: the header never wraps. */
+	hdr_off = tx->prod & (tx->size - 1);
+	SYM_WRITE_ONCE(*(u32 *)(tx->data + hdr_off), total);
+	SYM_WRITE_ONCE(*(u32 *)(tx->data + hdr_off + 4), (u32)type);
+	pos = tx->prod + SYM_RING_HDR_SIZE;
+	for (i = 0; i < n; i++) {
+		ring_write(tx->data, tx->size, pos, iov[i].base, iov[i].len);
+		pos += iov[i].len;
+	}
+	/* Zero the padding: no stale bytes of ours reach the peer (XSA-403). */
+	ring_zero(tx->data, tx->size, pos, need - SYM_RING_HDR_SIZE - total);
+	tx->prod += need;
+
+	if (notify)
+		*notify = sym_ring_tx_push(tx);
+	return 0;
+}
+
+int sym_ring_send(struct sym_ring_tx *tx, u16 type, const void *msg, u32 len,
+		  bool *notify)
+{
+	struct sym_ring_iov iov = { .base = msg, .len = len };
+
+	return sym_ring_sendv(tx, type, &iov, 1, notify);
+}
+
+bool sym_ring_tx_push(struct sym_ring_tx *tx)
+{
+	u32 old, event;
+
+	if (tx->broken || tx->prod == tx->prod_pub)
+		return false;
+	old = tx_publish(tx);
+	/*
+	 * Full barrier: our prod store before the prod_event load. Pairs with
+	 * the sym_mb() in sym_ring_rx_final_check(), which stores prod_event
+	 * before loading prod: either we see its new prod_event or it sees our
+	 * prod, so the consumer never sleeps on a message.
+	 */
+	sym_mb();
+	event = SYM_READ_ONCE(tx->ctrl->prod_event);
+	return ring_crossed(event, old, tx->prod_pub);
+}
+
+bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify)
+{
+	u32 need, old, event;
+
+	*notify = false;
+	if (tx->broken || len > tx->max_msg)
+		return true;
+	need = SYM_RING_RECORD_SIZE(len);
+	old = tx_publish(tx);
+	/* Notify me when cons reaches the index at which the message fits. */
+	if (tx_free(tx) < need)
+		SYM_WRITE_ONCE(tx->ctrl->cons_event, tx->prod + need - tx->size);
+	/*
+	 * Full barrier: our prod and cons_event stores before the prod_event
+	 * and cons loads. Pairs with the sym_mb() in sym_ring_rx_final_check()
+	 * (prod_event store / prod load, as in sym_ring_tx_push()) and with the
+	 * one in sym_ring_rx_push(), which stores cons before loading
+	 * cons_event: either the consumer sees our cons_event or we see its
+	 * cons, so we never sleep on free space.
+	 */
+	sym_mb();
+	if (old != tx->prod_pub) {
+		event = SYM_READ_ONCE(tx->ctrl->prod_event);
+		*notify = ring_crossed(event, old, tx->prod_pub);
+	}
+	if (tx_free(tx) >= need)
+		return true;
+	if (tx_refresh_cons(tx))
+		return true;
+	return tx_free(tx) >= need;
+}
+
+/* ---- consumer ---- */
+
+/* Takes a new snapshot of the producer's index; -EPROTO if impossible. */
+static int rx_refresh_prod(struct sym_ring_rx *rx)
+{
+	/*
+	 * Acquire: pairs with the sym_store_release() of prod in tx_publish();
+	 * the records below prod are complete before we read them.
+	 */
+	u32 prod = sym_load_acquire(&rx->ctrl->prod);
+
+	/* Forward from the last snapshot and at most size ahead of cons. */
+	if ((u32)(prod - rx->prod_snap) > (u32)(rx->cons + rx->size - rx->prod_snap) ||
+	    (prod & (SYM_RING_ALIGN - 1))) {
+		rx->broken = true;
+		return -EPROTO;
+	}
+	rx->prod_snap = prod;
+	return 0;
+}
+
+int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
+		  u16 *type, bool *notify)
+{
+	u32 avail, off, hdr_len, hdr_type;
+
+	if (notify)
+		*notify = false;
+	if (rx->broken)
+		return -EPROTO;
+	if (rx->cons == rx->prod_snap) {
+		int ret = rx_refresh_prod(rx);
+
+		if (ret)
+			return ret;
+		if (rx->cons == rx->prod_snap)
+			return -EAGAIN;
+	}
+	avail = rx->prod_snap - rx->cons;	/* >= 8, <= size */
+
+	/* Copy the header once, then validate only the copy. */
+	off = rx->cons & (rx->size - 1);
+	hdr_len = SYM_READ_ONCE(*(u32 *)(rx->data + off));
+	hdr_type = SYM_READ_ONCE(*(u32 *)(rx->data + off + 4));
+	if (hdr_len > rx->max_msg || SYM_RING_RECORD_SIZE(hdr_len) > avail ||
+	    (hdr_type & ~SYM_RING_TYPE_MASK)) {
+		rx->broken = true;
+		return -EPROTO;
+	}
+	*len = hdr_len;
+	if (hdr_len > buflen)
+		return -EMSGSIZE;
+	ring_read(rx->data, rx->size, rx->cons + SYM_RING_HDR_SIZE, buf, hdr_len);
+	if (type)
+		*type = (u16)hdr_type;
+
+	rx->cons += SYM_RING_RECORD_SIZE(hdr_len);
+	/*
+	 * Release: our reads of the record before the producer may reuse its
+	 * space; pairs with the sym_load_acquire() of cons in tx_refresh_cons().
+	 */
+	sym_store_release(&rx->ctrl->cons, rx->cons);
+	if (notify)
+		*notify = sym_ring_rx_push(rx);
+	return 0;
+}
+
+bool sym_ring_rx_push(struct sym_ring_rx *rx)
+{
+	u32 old = rx->cons_checked, event;
+
+	if (rx->broken || rx->cons == old)
+		return false;
+	rx->cons_checked = rx->cons;
+	/*
+	 * Full barrier: our cons store (in sym_ring_recv()) before the
+	 * cons_event load. Pairs with the sym_mb() in sym_ring_tx_final_check(),
+	 * which stores cons_event before loading cons.
+	 */
+	sym_mb();
+	event = SYM_READ_ONCE(rx->ctrl->cons_event);
+	return ring_crossed(event, old, rx->cons);
+}
+
+bool sym_ring_rx_final_check(struct sym_ring_rx *rx, bool *notify)
+{
+	u32 old = rx->cons_checked, event;
+	bool more;
+
+	*notify = false;
+	if (rx->broken)
+		return true;
+	more = rx->cons != rx->prod_snap;
+	/* Notify me when prod passes cons: on the next message. */
+	if (!more)
+		SYM_WRITE_ONCE(rx->ctrl->prod_event, rx->cons + 1);
+	rx->cons_checked = rx->cons;
+	/*
+	 * Full barrier: our cons and prod_event stores before the cons_event
+	 * and prod loads. Pairs with the sym_mb() in sym_ring_tx_push() and
+	 * sym_ring_tx_final_check() (prod store / prod_event load) for the
+	 * message wakeup, and with the one in sym_ring_tx_final_check()
+	 * (cons_event store / cons load) for the free-space wakeup.
+	 */
+	sym_mb();
+	if (old != rx->cons) {
+		event = SYM_READ_ONCE(rx->ctrl->cons_event);
+		*notify = ring_crossed(event, old, rx->cons);
+	}
+	if (more)
+		return true;
+	if (rx_refresh_prod(rx))
+		return true;
+	return rx->cons != rx->prod_snap;
+}
