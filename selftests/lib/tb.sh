@@ -183,6 +183,12 @@ tb_dmesg_check() { # label
 	done
 }
 
+# Progress line: how a TAP file came out, and its failures.
+tb_tally() { # label file
+	echo "@@P $1: $(grep -c '^ok' "$2") ok, $(grep -c '^not ok' "$2") not ok"
+	grep '^not ok' "$2" | sed 's/^/@@P     /'
+}
+
 # Run every guest scenario in every guest, then every dom0 scenario here.
 # Each produces $TB_RESULTS/<where>/<scenario>.tap; dmesg checks go to
 # $TB_RESULTS/dmesg.tap.
@@ -198,6 +204,7 @@ tb_run_all() {
 			mkdir -p "$TB_RESULTS/$_g"
 			tb_exec "$_g" "sh $_s" 600 >"$TB_RESULTS/$_g/$_name.tap"
 			echo "# exit status $?" >>"$TB_RESULTS/$_g/$_name.tap"
+			tb_tally "$_g: $_name" "$TB_RESULTS/$_g/$_name.tap"
 		done
 		tb_dmesg_check "guest scenario $_name" >>"$_dm"
 	done
@@ -208,6 +215,7 @@ tb_run_all() {
 		mkdir -p "$TB_RESULTS/dom0"
 		timeout 900 sh "$_s" >"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
 		echo "# exit status $?" >>"$TB_RESULTS/dom0/$_name.tap"
+		tb_tally "dom0: $_name" "$TB_RESULTS/dom0/$_name.tap"
 		tb_dmesg_check "dom0 scenario $_name" >>"$_dm"
 	done
 	# The dmesg file's plan: count its own lines.

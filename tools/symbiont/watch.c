@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "symbiont.h"
@@ -31,6 +32,8 @@ struct watch_ctx {
 	const struct sym_opts *o;
 	enum sym_role role;
 	unsigned long long generation;
+	/* CLOCK_REALTIME when the listing was read: comparable across VMs. */
+	unsigned long long seen_ns;
 	unsigned long long changes;
 };
 
@@ -74,6 +77,14 @@ static void change_human(const struct watch_ctx *w, const struct sym_change *ch)
 	}
 }
 
+static unsigned long long realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void change_json(const struct watch_ctx *w, const struct sym_change *ch)
 {
 	FILE *f = stdout;
@@ -83,6 +94,8 @@ static void change_json(const struct watch_ctx *w, const struct sym_change *ch)
 	json_str(f, change_names[ch->kind]);
 	json_key(f, "generation", false);
 	fprintf(f, "%llu", w->generation);
+	json_key(f, "seen_ns", false);
+	fprintf(f, "%llu", w->seen_ns);
 	json_key(f, "domid", false);
 	fprintf(f, "%u", ch->peer->domid);
 	json_key(f, "prev", false);
@@ -207,6 +220,7 @@ static int run(struct watch_ctx *w, struct sym_view *prev,
 				return SYM_EXIT_FAIL;
 			}
 		}
+		w->seen_ns = realtime_ns();
 		if (sym_load_view(&cur))
 			return SYM_EXIT_FAIL;
 		if (cur.role != prev->role) {

@@ -25,7 +25,7 @@ sync; echo 3 >/proc/sys/vm/drop_caches
 slab0=$(tb_meminfo Slab)
 free0=$(tb_meminfo MemFree)
 runs0=$(cat /sys/kernel/symbiont/stats/work_runs)
-out=$(tb_exec g2 "/tb/xsflood data/symbiont/state 100000 joined migrating" 900)
+out=$(tb_exec g2 "/tb/tb-xs flood data/symbiont/state 100000 joined migrating" 900)
 tb_is "$out" "100001 writes" "g2 rewrote its state node 100,000 times"
 sleep 2
 runs=$(( $(cat /sys/kernel/symbiont/stats/work_runs) - runs0 ))
