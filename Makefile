@@ -17,8 +17,8 @@ KDIR ?= /usr/src/linux-headers-$(KABI)
 KBUILD_DIR := $(OUT)/kbuild
 GUESTS ?= 3
 
-.PHONY: all deps modules tool unit fuzz toolcheck check integration demo \
-	style bench clean help
+.PHONY: all deps modules tool unit fuzz toolcheck check integration soak \
+	bench-discovery demo style clean help
 
 all: modules tool
 
@@ -28,6 +28,8 @@ help:
 	@echo "make demo       boot Xen in QEMU with $(GUESTS) guests and show symbiont"
 	@echo "make style      checkpatch.pl over the kernel sources"
 	@echo "make unit|fuzz|toolcheck|integration   one stage of check"
+	@echo "make soak       the testbed tests with the full 100,000-write flood"
+	@echo "make bench-discovery [BENCH_N=20]   discovery latency/cost benchmark"
 
 deps:
 	@scripts/deps.sh
@@ -56,6 +58,12 @@ toolcheck: deps
 
 integration: modules tool
 	@scripts/run-stage integration
+
+soak: modules tool
+	@scripts/run-stage soak
+
+bench-discovery: modules tool
+	@scripts/bench-discovery $(BENCH_N)
 
 check: modules tool
 	@scripts/check

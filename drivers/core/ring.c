@@ -85,7 +85,7 @@ void sym_ring_shared_init(struct sym_ring_ctrl *ctrl)
 static int ring_check_geometry(const struct sym_ring_ctrl *ctrl, const void *data,
 			       u32 size, u32 *max_msg)
 {
-	_Static_assert(sizeof(struct sym_ring_ctrl) == 128, "ctrl layout is ABI");
+	_Static_assert(sizeof(struct sym_ring_ctrl) == 256, "ctrl layout is ABI");
 
 	if (!ctrl || !data || ((unsigned long)data & (SYM_RING_ALIGN - 1)))
 		return -EINVAL;

@@ -16,12 +16,14 @@
  *   sender --send/sendv--> [hdr|payload|pad][hdr|payload|pad]... --recv--> buf
  *            (copy in)          shared data area (2^k bytes)     (copy out,
  *                                                                  validate)
- * Layout (control block, 128 bytes, one cache line per writer):
+ * Layout (control block, 256 bytes: each index in its own cache line, so
+ * the busy indices never share a line with the event indices that the
+ * other side reads on every call but that change only around sleeping):
  *
  *   ctrl+0    u32 prod        producer: bytes ever written (free-running)
- *   ctrl+4    u32 cons_event  producer: "notify me when cons passes this"
  *   ctrl+64   u32 cons        consumer: bytes ever consumed (free-running)
- *   ctrl+68   u32 prod_event  consumer: "notify me when prod passes this"
+ *   ctrl+128  u32 prod_event  consumer: "notify me when prod passes this"
+ *   ctrl+192  u32 cons_event  producer: "notify me when cons passes this"
  *
  *   data+0 .. data+size-1, size = 2^k, 16 <= size <= 2^30.
  *   A record at index i starts at data + (i & (size - 1)):
@@ -119,11 +121,13 @@
 /* The shared control block (see the layout above). Both sides write it. */
 struct sym_ring_ctrl {
 	u32 prod;		/* written by the producer only */
-	u32 cons_event;		/* written by the producer only */
-	u8 pad0[56];
+	u8 pad0[60];
 	u32 cons;		/* written by the consumer only */
+	u8 pad1[60];
 	u32 prod_event;		/* written by the consumer only */
-	u8 pad1[56];
+	u8 pad2[60];
+	u32 cons_event;		/* written by the producer only */
+	u8 pad3[60];
 };
 
 /* One piece of a scattered message (e.g. an skb fragment). */

@@ -187,8 +187,9 @@ static void op_peer(struct state *st, struct script *s, u8 op)
 
 	st->tampered = true;
 	switch (op % 3) {
-	case 0:		/* any word of the control block */
-		off = next8(s) % (sizeof(*st->ctrl) / 4);
+	case 0:		/* a word of the control block, mostly an index */
+		off = next8(s);
+		off = off & 0x80 ? off % (sizeof(*st->ctrl) / 4) : (off & 3) * 16;
 		((u32 *)st->ctrl)[off] = next32(s);
 		break;
 	case 1:		/* any bytes of the data area */

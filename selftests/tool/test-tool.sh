@@ -457,7 +457,7 @@ add_peer "$W" peers 3
 mutate "$W" &
 bg_pids+=($!)
 expect_json "watch -j: one JSON object per change" \
-	'[(c["change"], c["domid"], c["prev"], c["field"]) for c in d] == [("join", 7, None, None), ("update", 7, None, "state"), ("move", 9, 7, None), ("update", 9, None, "state"), ("leave", 3, None, None)] and d[1]["old"] == "joined" and d[1]["new"] == "migrating" and d[4]["generation"] == 104 and all(set(c) == {"change", "generation", "domid", "prev", "name", "uuid", "mac", "state", "field", "old", "new"} for c in d)' \
+	'[(c["change"], c["domid"], c["prev"], c["field"]) for c in d] == [("join", 7, None, None), ("update", 7, None, "state"), ("move", 9, 7, None), ("update", 9, None, "state"), ("leave", 3, None, None)] and d[1]["old"] == "joined" and d[1]["new"] == "migrating" and d[4]["generation"] == 104 and all(set(c) == {"change", "generation", "seen_ns", "domid", "prev", "name", "uuid", "mac", "state", "field", "old", "new"} for c in d)' \
 	env SYMBIONT_SYSFS="$W" "$BIN" -j watch --count 5 --timeout 5
 wait
 

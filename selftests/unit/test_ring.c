@@ -17,9 +17,9 @@
 
 #define GUARD		64
 #define CANARY		0xa5
-#define ARENA_MAX	(3 * GUARD + 128 + 65536)
+#define ARENA_MAX	(3 * GUARD + 256 + 65536)
 
-/* [guard][ctrl 128][guard][data size][guard] */
+/* [guard][ctrl 256][guard][data size][guard] */
 static u8 arena[ARENA_MAX] __attribute__((aligned(64)));
 
 struct fx {
@@ -39,7 +39,7 @@ static int fx_init(struct fx *f, u32 size, u32 max_msg)
 	f->ctrl = (struct sym_ring_ctrl *)(arena + GUARD);
 	f->data = arena + 2 * GUARD + sizeof(struct sym_ring_ctrl);
 	memset(f->ctrl, 0, sizeof(*f->ctrl));
-	memset(f->data, 0, size <= ARENA_MAX - 3 * GUARD - 128 ? size : 0);
+	memset(f->data, 0, size <= ARENA_MAX - 3 * GUARD - 256 ? size : 0);
 	sym_ring_shared_init(f->ctrl);
 	ret = sym_ring_tx_init(&f->tx, f->ctrl, f->data, size, max_msg);
 	if (ret)
@@ -108,8 +108,11 @@ TEST(init_rejects_bad_geometry)
 	ASSERT_EQ(-EINVAL, sym_ring_rx_init(&f.rx, f.ctrl, f.data + 4, 256, 0));
 	ASSERT_EQ(-EINVAL, sym_ring_rx_init(&f.rx, NULL, f.data, 256, 0));
 	ASSERT_EQ(-EINVAL, sym_ring_tx_init(&f.tx, f.ctrl, NULL, 256, 0));
-	ASSERT_EQ(128, sizeof(struct sym_ring_ctrl));
+	ASSERT_EQ(256, sizeof(struct sym_ring_ctrl));
+	ASSERT_EQ(0, offsetof(struct sym_ring_ctrl, prod));
 	ASSERT_EQ(64, offsetof(struct sym_ring_ctrl, cons));
+	ASSERT_EQ(128, offsetof(struct sym_ring_ctrl, prod_event));
+	ASSERT_EQ(192, offsetof(struct sym_ring_ctrl, cons_event));
 	ASSERT_TRUE(fx_guards_ok(&f));
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Hostile input: a guest writes malformed values into its own registration
-# node, then rewrites it 100,000 times. Each bad value is rejected with a
+# node, then rewrites it TB_FLOOD_N times (default 100,000; `make check`
+# uses 10,000 to stay within its time budget, `make soak` the full count). Each bad value is rejected with a
 # rate-limited log line, no other guest is affected, and dom0's memory and
 # pending work stay bounded.
 . /tb/tb.sh
@@ -17,7 +18,7 @@ for bad in "garbage" "" "12345678901234567890123" \
 done
 tb_exec g2 "xenstore-rm data/symbiont/version" >/dev/null
 tb_exec g2 "xenstore-write data/symbiont/state joined" >/dev/null
-tb_like "$(dmesg | grep symbiont_dom0 | grep -c "domid $d2")" '^[1-9]' \
+tb_like "$(dmesg | grep -c "symbiont_dom0: domain $d2: malformed value")" '^[1-9]' \
 	"dom0 logged the malformed values of domid $d2"
 tb_is "$(cat /sys/kernel/symbiont/members/$d2/state)" joined "g2 still a joined member"
 
@@ -25,15 +26,18 @@ sync; echo 3 >/proc/sys/vm/drop_caches
 slab0=$(tb_meminfo Slab)
 free0=$(tb_meminfo MemFree)
 runs0=$(cat /sys/kernel/symbiont/stats/work_runs)
-out=$(tb_exec g2 "/tb/tb-xs flood data/symbiont/state 100000 joined migrating" 900)
-tb_is "$out" "100001 writes" "g2 rewrote its state node 100,000 times"
+t0=$(date +%s)
+n=${TB_FLOOD_N:-100000}
+out=$(tb_exec g2 "/tb/tb-xs flood data/symbiont/state $n joined migrating" 1800)
+tb_log "the flood took $(( $(date +%s) - t0 )) s"
+tb_is "$out" "$((n + 1)) writes" "g2 rewrote its state node $n times"
 sleep 2
 runs=$(( $(cat /sys/kernel/symbiont/stats/work_runs) - runs0 ))
 fired=$(cat /sys/kernel/symbiont/stats/watch_fired)
 dropped=$(cat /sys/kernel/symbiont/stats/watch_dropped)
 tb_log "work runs $runs, watch fired $fired, dropped $dropped"
-if [ "$runs" -lt 100000 ] && [ "$dropped" -gt 0 ]; then
-	tb_ok "dom0 coalesced the flood: $runs work runs for 100,001 writes"
+if [ "$runs" -lt "$n" ] && [ "$dropped" -gt 0 ]; then
+	tb_ok "dom0 coalesced the flood: $runs work runs for $((n + 1)) writes"
 else
 	tb_fail "dom0 coalesced the flood" "runs $runs fired $fired dropped $dropped"
 fi

@@ -14,11 +14,13 @@ sleep 2
 settle
 d0=$(tb_meminfo Slab)
 g0=$(gslab)
+t0=$(date +%s)
 out=$(tb_exec g3 'i=0; while [ $i -lt 100 ]; do
 	rmmod symbiont_guest || exit 1
 	insmod /lib/modules/symbiont_guest.ko || exit 1
 	i=$((i + 1))
 done; echo $i' 900)
+tb_log "100 cycles took $(( $(date +%s) - t0 )) s"
 tb_is "$out" 100 "g3 loaded and unloaded symbiont_guest 100 times"
 d3=$(tb_domid g3)
 tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
