@@ -28,7 +28,7 @@ need_root() {
 
 host_pkgs="make gcc clang libclang-rt-14-dev valgrind cpio busybox-static
 qemu-system-x86 xen-utils-4.17 xenstore-utils iproute2 kmod
-linux-source-6.1 iperf3 sockperf python3"
+linux-source-6.1 iperf3 sockperf python3 groff-base strace"
 
 apt_updated=0
 apt_update_once() {
@@ -75,7 +75,7 @@ extract() { # package, marker file inside the extracted tree
 	apt_update_once
 	log "download + extract $pkg"
 	rm -rf "$dir" "$PKGS"/"$pkg"_*.deb
-	(cd "$PKGS" && apt-get download -qq "$pkg")
+	(cd "$PKGS" && apt-get download -qq -o APT::Sandbox::User=root "$pkg")
 	dpkg-deb -x "$PKGS"/"$pkg"_*.deb "$dir"
 }
 
