@@ -288,13 +288,30 @@ void dom0_watch_totals(u64 *fired, u64 *dropped)
  * Module exit, after discovery and the groups watch are gone: stop every
  * watch, let queued work finish, then withdraw the views and free.
  */
-void dom0_domains_exit(void)
+static void dom0_domains_unwatch_all(struct work_struct *work)
 {
 	struct symbiont_domain *d;
 	unsigned long domid;
 
 	xa_for_each(&dom0_domains, domid, d)
 		dom0_domain_unwatch(d);
+}
+
+void dom0_domains_exit(void)
+{
+	struct work_struct unwatch_all;
+	struct symbiont_domain *d;
+	unsigned long domid;
+
+	/*
+	 * Unwatch on dom0_wq itself: a reconcile running there may free its
+	 * own record, so walking the table from here could race with it.
+	 * flush_work, not drain: watches may still queue work until this runs.
+	 */
+	INIT_WORK_ONSTACK(&unwatch_all, dom0_domains_unwatch_all);
+	queue_work(dom0_wq, &unwatch_all);
+	flush_work(&unwatch_all);
+	destroy_work_on_stack(&unwatch_all);
 	drain_workqueue(dom0_wq);
 
 	xa_for_each(&dom0_domains, domid, d) {

@@ -281,6 +281,8 @@ void dom0_member_remove(struct symbiont_domain *d)
 {
 	if (!d->kobj)
 		return;
+	/* Unlink now: a quick rejoin must not collide with a delayed release. */
+	kobject_del(&d->kobj->kobj);
 	kobject_put(&d->kobj->kobj);
 	d->kobj = NULL;
 }

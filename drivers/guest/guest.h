@@ -59,6 +59,7 @@ int symbiont_self_announce(enum sym_announce state);
 int symbiont_view_init(void);
 void symbiont_view_exit(void);
 void symbiont_view_refresh(void);
+void symbiont_view_suspend(void);
 u64 symbiont_view_generation(void);
 
 /* api.c */

@@ -55,6 +55,7 @@ static void rejoin(struct work_struct *work)
 
 static int symbiont_pm_freeze(struct device *dev)
 {
+	symbiont_view_suspend();
 	symbiont_notify(SYMBIONT_SELF_MIGRATE_OUT, NULL);
 	symbiont_self_announce(SYM_ANNOUNCE_MIGRATING);
 	return 0;
@@ -118,7 +119,13 @@ static int __init symbiont_guest_init(void)
 	if (err)
 		return err;
 
-	symbiont_wq = alloc_ordered_workqueue("symbiont", WQ_MEM_RECLAIM);
+	/*
+	 * Freezable: do_suspend() freezes it before dpm_suspend_start(), so no
+	 * peer notification can run during or after .freeze's
+	 * SYMBIONT_SELF_MIGRATE_OUT; queued work runs after thaw_processes().
+	 */
+	symbiont_wq = alloc_ordered_workqueue("symbiont",
+					      WQ_FREEZABLE | WQ_MEM_RECLAIM);
 	if (!symbiont_wq)
 		return -ENOMEM;
 	INIT_WORK(&rejoin_work, rejoin);

@@ -39,6 +39,15 @@ static struct delayed_work poll_work;
 static struct sym_departed_set departed;
 static u64 view_generation;
 static u64 polled_generation = U64_MAX;
+/*
+ * Set at suspend: after resume our (maybe new) home has no view until dom0
+ * publishes one, and an empty read then must not be taken for "every peer
+ * left". Cleared by the first view read, or by resume_grace_work after
+ * RESUME_GRACE_MS if no dom0 ever publishes (then the table empties).
+ */
+static bool awaiting_view;
+static struct delayed_work resume_grace_work;
+#define RESUME_GRACE_MS	10000
 
 u64 symbiont_view_generation(void)
 {
@@ -295,6 +304,16 @@ static void refresh(void)
 		return;
 	}
 
+	if (awaiting_view && !gen) {
+		symbiont_table_free(set);
+		if (!delayed_work_pending(&resume_grace_work))
+			queue_delayed_work(symbiont_wq, &resume_grace_work,
+					   msecs_to_jiffies(RESUME_GRACE_MS));
+		return;
+	}
+	awaiting_view = false;
+	cancel_delayed_work(&resume_grace_work);
+
 	old = symbiont_table_replace(set);
 	sym_peer_set_diff(old, set, on_change, NULL);
 	symbiont_table_free(old);
@@ -304,6 +323,19 @@ static void refresh(void)
 		WRITE_ONCE(view_generation, gen);
 		symbiont_sysfs_generation_changed();
 	}
+}
+
+/* PM .freeze; symbiont_wq is frozen by now, so this does not race refresh(). */
+void symbiont_view_suspend(void)
+{
+	awaiting_view = true;
+}
+
+static void resume_grace_expired(struct work_struct *work)
+{
+	atomic64_inc(&symbiont_stats.work_runs);
+	awaiting_view = false;
+	refresh();
 }
 
 void symbiont_view_refresh(void)
@@ -341,6 +373,7 @@ int symbiont_view_init(void)
 	sym_departed_init(&departed);
 	INIT_WORK(&view_work, view_fired);
 	INIT_DELAYED_WORK(&poll_work, view_polled);
+	INIT_DELAYED_WORK(&resume_grace_work, resume_grace_expired);
 	if (symbiont_poll_mode) {
 		queue_delayed_work(symbiont_wq, &poll_work, 0);
 		return 0;
@@ -354,4 +387,5 @@ void symbiont_view_exit(void)
 	coalesced_watch_unregister(&gen_watch);
 	cancel_work_sync(&view_work);
 	cancel_delayed_work_sync(&poll_work);
+	cancel_delayed_work_sync(&resume_grace_work);
 }
