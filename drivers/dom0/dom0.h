@@ -13,6 +13,8 @@
  *   view.c      each member's view under /local/domain/<M>/symbiont
  *   sysfs.c     /sys/kernel/symbiont
  *   xs.c        counted XenStore accessors
+ *   relay.c     fast-path record relay between group members
+ *               (fastpath_relay=1 only; Documentation/fastpath.md)
  *
  * Serialisation: every work item runs on dom0_wq, an ordered workqueue, so
  * all membership, group and view state is touched by one thread at a time
@@ -119,6 +121,10 @@ void dom0_mode_unpublish(void);
 int dom0_discover_init(void);
 void dom0_discover_exit(void);
 void dom0_discover_watch_totals(u64 *fired, u64 *dropped);
+
+/* relay.c: both do nothing unless fastpath_relay=1 */
+int dom0_relay_init(void);
+void dom0_relay_exit(void);
 
 /* sysfs.c */
 int dom0_sysfs_init(void);

@@ -84,10 +84,18 @@ static int __init symbiont_dom0_init(void)
 		pr_err("cannot start discovery (%d)\n", err);
 		goto unpublish_mode;
 	}
+	err = dom0_relay_init();
+	if (err) {
+		pr_err("cannot start the fast-path relay (%d)\n", err);
+		goto exit_discover;
+	}
 
 	pr_info("loaded, %s mode\n", dom0_poll_mode ? "poll" : "event");
 	return 0;
 
+exit_discover:
+	dom0_discover_exit();
+	dom0_domains_exit();
 unpublish_mode:
 	dom0_mode_unpublish();
 exit_sysfs:
@@ -101,6 +109,7 @@ destroy_wq:
 
 static void __exit symbiont_dom0_exit(void)
 {
+	dom0_relay_exit();
 	dom0_discover_exit();
 	dom0_domains_exit();
 	dom0_mode_unpublish();

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fp_proto.h - the fast-path protocol constants and the strict parser of
+ * one channel's XenStore record (Documentation/fastpath.md), shared by the
+ * guest module and the dom0 relay.
+ *
+ * What: a channel between two co-resident guests is one set of
+ * FP_NR_PAGES pages granted by the lower domid ("granter") to the higher
+ * ("mapper"), and one interdomain event channel allocated by the granter:
+ *
+ *   page 0                      control page
+ *     +0     struct sym_ring_ctrl   ring 0: granter -> mapper
+ *     +256   struct sym_ring_ctrl   ring 1: mapper -> granter
+ *     +512   u32 closed[0]          written by the granter only
+ *     +576   u32 closed[1]          written by the mapper only
+ *   pages 1 .. FP_DATA_PAGES              data area of ring 0
+ *   pages 1 + FP_DATA_PAGES .. 2*FP_DATA_PAGES   data area of ring 1
+ *
+ * Each ring message is one Ethernet frame, prefixed by a 16-byte header
+ * that carries a virtio_net_hdr (little-endian) for GSO and checksum
+ * offload state.
+ *
+ * Data flow of a record: the guest writes it under its own
+ * data/symbiont/fastpath/<peer>/ (hostile input for everyone else); dom0
+ * parses it here and copies what it accepts into the peer's view under
+ * symbiont/peers/<guest>/fastpath/; the peer parses the copy here again.
+ *
+ * Pure C (sym_compat.h only), so userspace tests can build it. No state.
+ */
+#ifndef SYM_FP_PROTO_H
+#define SYM_FP_PROTO_H
+
+#include "sym_compat.h"
+
+#define FP_PAGE_SIZE		4096u	/* XEN_PAGE_SIZE */
+#define FP_DATA_PAGES		16u	/* per ring; xenbus maps <= 16 at once */
+#define FP_NR_PAGES		(1u + 2u * FP_DATA_PAGES)
+#define FP_RING_SIZE		(FP_DATA_PAGES * FP_PAGE_SIZE)
+/* Largest ring message: the whole data area minus one record header. */
+#define FP_MAX_MSG		(FP_RING_SIZE - 8u)
+#define FP_CTRL_OFFSET(ring)	((ring) * 256u)
+#define FP_CLOSED_OFFSET(role)	(512u + (role) * 64u)
+#define FP_HDR_LEN		16u	/* frame header before each frame */
+#define FP_MSG_FRAME		1u	/* ring message type: one frame */
+
+/* Roles; also the index of the ring a role produces into. */
+#define FP_ROLE_GRANTER		0u
+#define FP_ROLE_MAPPER		1u
+
+/* Bounds on what dom0 relays (it does not know the guests' constants). */
+#define FP_RELAY_MAX_PAGES	FP_NR_PAGES
+#define FP_EVTCHN_MAX		((1u << 17) - 1)	/* FIFO ABI limit */
+#define FP_VALUE_MAX		16u	/* longest value a record node holds */
+
+enum fp_xs_state {
+	FP_XS_ABSENT = 0,	/* no record */
+	FP_XS_OFFERED,		/* granter: pages granted, evtchn allocated */
+	FP_XS_CONNECTED,	/* mapper: mapped and bound this epoch */
+	FP_XS_CLOSED,		/* either: torn down, do not use */
+};
+
+struct fp_record {
+	enum fp_xs_state state;
+	u32 epoch;		/* OFFERED, CONNECTED: non-zero */
+	u32 evtchn;		/* OFFERED only */
+	u32 nr_pages;		/* OFFERED only */
+	u32 refs[FP_RELAY_MAX_PAGES];	/* OFFERED only, [0, nr_pages) */
+};
+
+/* "offered", "connected" or "closed"; -EINVAL otherwise (NULL: absent). */
+int fp_parse_state(const char *s, size_t len, enum fp_xs_state *out);
+const char *fp_state_name(enum fp_xs_state st);
+
+/* Strict decimal u32 in [min, max], at most FP_VALUE_MAX bytes. */
+int fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out);
+
+/*
+ * Which nodes a record in this state must carry, given who wrote it:
+ * the granter's OFFERED carries epoch, evtchn, nr-pages and ring-ref-<i>;
+ * the mapper's CONNECTED carries epoch; CLOSED carries nothing else.
+ * A state the writer's role may not publish is -EPROTO.
+ */
+int fp_record_check_state(enum fp_xs_state st, bool writer_is_granter);
+
+/*
+ * Reads one node of a record: node is "state", "epoch", "evtchn",
+ * "nr-pages" or "ring-ref-<i>". Copies at most size - 1 bytes plus a NUL
+ * into buf and sets *len; -ENOENT if the node is absent, -E2BIG if longer
+ * than size - 1, another -errno if the store could not answer.
+ */
+typedef int (*fp_read_fn)(void *ctx, const char *node, char *buf,
+			  size_t size, size_t *len);
+
+/*
+ * Reads and validates one whole record through read, as written by a
+ * granter (writer_is_granter) or a mapper. Returns 0 with *rec filled
+ * (state FP_XS_ABSENT if there is no record), -EPROTO for a malformed
+ * record (rec untouched), or the reader's error. At most
+ * 4 + FP_RELAY_MAX_PAGES reads; nothing loops on a peer-chosen count
+ * beyond that bound.
+ */
+int fp_record_read(fp_read_fn read, void *ctx, bool writer_is_granter,
+		   struct fp_record *rec);
+
+/* True if a and b describe the same record (only the meaningful fields). */
+bool fp_record_equal(const struct fp_record *a, const struct fp_record *b);
+
+#endif /* SYM_FP_PROTO_H */
