@@ -12,7 +12,11 @@
 #     lists the change, both read from CLOCK_REALTIME (Xen gives its guests
 #     one wall clock). Observers run `symbiont watch -j`, which stamps each
 #     listing it reads (seen_ns);
-# and once, the floor: one raw XenStore write (dom0) -> watch (guest) hop.
+# and once, the floor: one raw XenStore write -> watch hop, as half the
+# round trip of a dom0 <-> guest ping-pong over XenStore (one clock).
+# Each guest's clock offset against dom0 comes from the same ping-pong
+# (the sample with the smallest round trip, NTP style), and every guest
+# timestamp is mapped onto dom0's clock before subtracting.
 # Output lines start with "@@D " (printed live by the host) and the raw
 # samples land in /results/bench/.
 . /tb/tb.sh
@@ -47,16 +51,34 @@ start_watchers() {
 	done
 }
 
-# Latest moment any observer saw a change of KIND about DOMID after T0.
-seen_by_all() { # kind domid t0 -> prints max seen_ns, fails if one has not
+# Offset (ns) of a guest's CLOCK_REALTIME against dom0's; also feeds the
+# raw hop samples (half round trips).
+measure_offset() { # guest
+	_d=$(tb_domid "$1")
+	tb_exec "$1" "/tb/tb-xs echo data/bench-in data/bench-out $N >/dev/null 2>&1 &" >/dev/null
+	sleep 1
+	/tb/tb-xs ping "/local/domain/$_d/data/bench-in" \
+		"/local/domain/$_d/data/bench-out" "$N" >"$R/ping-$1.txt"
+	awk '{ print int($1 / 2) }' "$R/ping-$1.txt" >>"$R/raw-hop.ns"
+	sort -n "$R/ping-$1.txt" | head -n 1 | awk '{ print $2 }'
+}
+
+offset_of() { # guest -> its offset, measured once per guest name
+	eval "echo \${OFF_$1:-0}"
+}
+
+# Latest moment (dom0 clock) any observer saw a change of KIND about
+# DOMID after T0 (dom0 clock).
+seen_by_all() { # kind domid t0 -> prints max, fails if one has not
 	_max=0
 	for g in $OBS; do
+		_off=$(offset_of "$g")
 		_t=$(tb_exec $g "cat /tmp/watch.log" | awk -v k="\"change\":\"$1\"" \
-			-v d="\"domid\":$2," -v t0="$3" '
+			-v d="\"domid\":$2," -v t0="$3" -v off="$_off" '
 			index($0, k) && index($0, d) {
 				match($0, /"seen_ns":[0-9]+/)
-				s = substr($0, RSTART + 10, RLENGTH - 10)
-				if (s + 0 >= t0 + 0) { print s; exit }
+				s = substr($0, RSTART + 10, RLENGTH - 10) - off
+				if (s >= t0 + 0) { printf "%.0f\n", s; exit }
 			}')
 		[ -n "$_t" ] || return 1
 		[ "$_t" -gt "$_max" ] && _max=$_t
@@ -113,6 +135,7 @@ bench_mode() { # mode
 		tb_wait_peers 60 g1 "$(tb_domids_of g2)"
 		tb_wait_peers 60 g2 "$(tb_domids_of g1)"
 		t0=$(tb_exec g3 "/tb/tb-xs now; insmod /lib/modules/symbiont_guest.ko mode=$m poll_ms=1000" | head -n 1)
+		t0=$((t0 - $(offset_of g3)))
 		record join "$d3" "$t0" "$R/$m-join.ns"
 		i=$((i + 1))
 	done
@@ -154,13 +177,11 @@ bench_mode() { # mode
 OBS="g1 g2"
 say "symbiont discovery benchmark (QEMU TCG: only ratios within this run mean anything)"
 
-d1=$(tb_domid g1)
-tb_exec g1 "/tb/tb-xs recv data/bench-hop $N >/tmp/hop.log 2>&1 &" >/dev/null
-sleep 2
-/tb/tb-xs send /local/domain/$d1/data/bench-hop "$N" 300
-sleep 2
-tb_exec g1 "cat /tmp/hop.log" >"$R/raw-hop.ns"
-say "raw XenStore write->watch hop (dom0 -> g1): $(stats "$R/raw-hop.ns")"
+for g in g1 g2 g3; do
+	eval "OFF_$g=$(measure_offset $g)"
+	say "clock offset of $g against dom0: $(offset_of $g) ns"
+done
+say "raw XenStore write->watch hop (half a dom0<->guest round trip): $(stats "$R/raw-hop.ns")"
 
 bench_mode event
 bench_mode poll

@@ -7,11 +7,14 @@
  *   tb-xs flood PATH COUNT VALUE_A VALUE_B
  *	rewrite PATH COUNT times alternating two values, ending on VALUE_A
  *	(a guest flooding its own node, XSA-349 style)
- *   tb-xs send PATH COUNT INTERVAL_MS
- *	write CLOCK_REALTIME in ns to PATH every INTERVAL_MS
- *   tb-xs recv PATH COUNT
- *	watch PATH; on each firing read it and print now - value in ns
- *	(one raw write -> watch hop; the guests of one host share a wall clock)
+ *   tb-xs echo IN OUT COUNT
+ *	watch IN; on each new value write CLOCK_REALTIME (ns) to OUT
+ *   tb-xs ping IN OUT COUNT
+ *	COUNT times: write our CLOCK_REALTIME to IN, wait for OUT to change,
+ *	print "rtt_ns offset_ns" where offset = echoed time - midpoint; the
+ *	echoing side runs tb-xs echo IN OUT. Half the round trip is one
+ *	write -> watch hop measured on one clock; the offset of the sample
+ *	with the smallest rtt maps the peer's clock onto ours (NTP style)
  *   tb-xs now
  *	print CLOCK_REALTIME in ns (busybox date has no %N)
  */
@@ -91,45 +94,58 @@ static int flood(const char *path, long count, const char *a, const char *b)
 	return 0;
 }
 
-static int send_times(const char *path, long count, long interval_ms)
-{
-	struct timespec pause = { interval_ms / 1000, (interval_ms % 1000) * 1000000L };
-	char val[32];
-	struct xs_msg r;
-	long i;
-
-	for (i = 0; i < count; i++) {
-		nanosleep(&pause, NULL);
-		snprintf(val, sizeof(val), "%llu", realtime_ns());
-		if (xs_request(XS_WRITE, path, val, &r))
-			return 1;
-	}
-	return 0;
-}
-
-static int recv_times(const char *path, long count)
+static int echo_times(const char *in, const char *out, long count)
 {
 	struct xs_msg m, r;
-	long seen = 0;
+	char val[32];
+	long seen = -1;	/* the watch fires once on registration */
 
-	if (xs_request(XS_WATCH, path, "tb-xs", &r))
+	if (xs_request(XS_WATCH, in, "tb-xs", &r))
 		return 1;
 	while (seen < count) {
 		if (xs_recv(&m))
 			return 1;
 		if (m.type != XS_WATCH_EVENT)
 			continue;
-		unsigned long long now = realtime_ns();
+		snprintf(val, sizeof(val), "%llu", realtime_ns());
+		if (seen++ >= 0 && xs_request(XS_WRITE, out, val, &r))
+			return 1;
+	}
+	return 0;
+}
 
-		if (xs_request(XS_READ, path, NULL, &r) || !r.len)
-			continue;
-		unsigned long long sent = strtoull(r.body, NULL, 10);
+static int ping_times(const char *in, const char *out, long count)
+{
+	struct timespec pause = { 0, 100 * 1000000L };
+	struct xs_msg m, r;
+	char val[32];
+	long i;
 
-		if (!sent || sent > now)
-			continue;
-		printf("%llu\n", now - sent);
+	if (xs_request(XS_WATCH, out, "tb-xs", &r))
+		return 1;
+	do {		/* swallow the registration firing */
+		if (xs_recv(&m))
+			return 1;
+	} while (m.type != XS_WATCH_EVENT);
+	for (i = 0; i < count; i++) {
+		unsigned long long t0, t1, echoed;
+
+		nanosleep(&pause, NULL);
+		t0 = realtime_ns();
+		snprintf(val, sizeof(val), "%llu", t0);
+		if (xs_request(XS_WRITE, in, val, &r))
+			return 1;
+		do {
+			if (xs_recv(&m))
+				return 1;
+		} while (m.type != XS_WATCH_EVENT);
+		t1 = realtime_ns();
+		if (xs_request(XS_READ, out, NULL, &r))
+			return 1;
+		echoed = strtoull(r.body, NULL, 10);
+		printf("%llu %lld\n", t1 - t0,
+		       (long long)(echoed - (t0 + (t1 - t0) / 2)));
 		fflush(stdout);
-		seen++;
 	}
 	return 0;
 }
@@ -141,7 +157,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: tb-xs flood|send|recv PATH COUNT [...]\n");
+		fprintf(stderr, "usage: tb-xs flood|echo|ping ... | now\n");
 		return 2;
 	}
 	xs_fd = open("/dev/xen/xenbus", O_RDWR);
@@ -151,10 +167,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "flood") && argc == 6)
 		return flood(argv[2], atol(argv[3]), argv[4], argv[5]);
-	if (!strcmp(argv[1], "send") && argc == 5)
-		return send_times(argv[2], atol(argv[3]), atol(argv[4]));
-	if (!strcmp(argv[1], "recv") && argc == 4)
-		return recv_times(argv[2], atol(argv[3]));
+	if (!strcmp(argv[1], "echo") && argc == 5)
+		return echo_times(argv[2], argv[3], atol(argv[4]));
+	if (!strcmp(argv[1], "ping") && argc == 5)
+		return ping_times(argv[2], argv[3], atol(argv[4]));
 	fprintf(stderr, "tb-xs: bad arguments\n");
 	return 2;
 }
