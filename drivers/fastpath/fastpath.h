@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastpath.h - internal interfaces of symbiont_fastpath.ko, the
+ * shared-memory fast path between co-resident guests
+ * (Documentation/fastpath.md).
+ *
+ * Files and data flow:
+ *   main.c       module lifetime, parameters, the symbiont notifier
+ *                (peer join/leave/migrate, own suspend) and the netdev
+ *                notifier that attaches to the NIC
+ *   channel.c    channel objects and the one state machine (fp_step)
+ *   shmem.c      the resources of a connected channel: granted or mapped
+ *                pages, the event channel, NAPI; set up and torn down
+ *   negotiate.c  this guest's records in XenStore, the peer's records in
+ *                our view, and the watch on our view's generation
+ *   tx.c         the NF_NETDEV_EGRESS hook (frames into the TX ring) and
+ *                the re-send of frames taken back at teardown
+ *   rx.c         event channel interrupt -> NAPI poll -> skbs to the stack
+ *   sysfs.c      /sys/kernel/symbiont/channels/<peer-domid>/
+ *
+ *   app -> stack -> dev_queue_xmit(nic) -> egress hook --(peer MAC,
+ *     connected)--> TX ring in shared pages --evtchn--> peer irq -> NAPI
+ *     -> RX ring copy -> skb -> napi_gro_receive "from the peer's NIC"
+ *
+ * Lock order: RTNL -> fp_lock (mutex: channel table and every state
+ * change) -> ch->tx_lock (spinlock, BH: the TX ring). The hook takes only
+ * rcu_read_lock and tx_lock; NAPI takes no lock (one poller per channel).
+ *
+ * Lifetime: a channel object exists while its peer is in our view (JOIN
+ * .. LEAVE) or until module unload; its shared resources exist only in
+ * states FP_OFFERED and FP_CONNECTED. The object is freed by its kobject
+ * release after an RCU grace period, so the hook may still look at it
+ * after it left the table.
+ */
+#ifndef SYMBIONT_FASTPATH_H
+#define SYMBIONT_FASTPATH_H
+
+#include <linux/atomic.h>
+#include <linux/etherdevice.h>
+#include <linux/kobject.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <symbiont/symbiont.h>
+#include "fp_proto.h"
+#include "ring.h"
+
+/* Channel states; fp_step() in channel.c is the only place that moves them. */
+enum fp_state {
+	FP_IDLE,	/* no shared resources */
+	FP_OFFERED,	/* granter: granted and published, waiting for the ack */
+	FP_CONNECTED,	/* rings in use */
+	FP_BROKEN,	/* peer violated the protocol: no resources, no retry */
+};
+
+/* Inputs of the state machine. */
+enum fp_event {
+	FP_EV_START,		/* peer joined, or we/it came back: try */
+	FP_EV_VIEW,		/* the peer's record in our view changed */
+	FP_EV_STOP,		/* leave, migrate, unload: tear down now */
+	FP_EV_PEER_CLOSED,	/* the peer set its closed word */
+	FP_EV_ERROR,		/* a ring returned -EPROTO */
+};
+
+/* The 16-byte header before each frame in a ring message. */
+struct fp_frame_hdr {
+	struct virtio_net_hdr vnet;	/* little-endian */
+	u8 reserved[6];			/* zero */
+};
+
+struct fp_stats {
+	/* tx_*: under tx_lock; rx_*: NAPI only; read with READ_ONCE */
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 rx_packets;
+	u64 rx_bytes;
+	atomic64_t fallbacks;	/* frames that took the NIC while we had a channel */
+	atomic64_t errors;	/* malformed frames, failed setups, violations */
+};
+
+struct fp_channel {
+	struct kobject kobj;		/* channels/<peer> */
+	struct rcu_head rcu;
+	u16 peer;
+	u8 peer_mac[ETH_ALEN];		/* trusted, from the view */
+	bool granter;			/* we are the lower domid */
+	enum fp_state state;		/* under fp_lock; READ_ONCE elsewhere */
+	u32 epoch;			/* of the offer in use (or last torn down) */
+	struct fp_stats stats;
+
+	/* Pending asynchronous events from NAPI or the hook. */
+	unsigned long pending;		/* FP_PENDING_* bits */
+	struct work_struct event_work;
+
+	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
+	struct xenbus_device xbdev;	/* stand-in: otherend_id for xenbus helpers */
+	void *area;			/* granter: FP_NR_PAGES contiguous pages */
+	void *ctrl_map, *data_map[2];	/* mapper: xenbus_map_ring_valloc areas */
+	grant_ref_t refs[FP_NR_PAGES];
+	evtchn_port_t port;
+	int irq;
+	bool napi_added;
+	void *rx_buf;			/* FP_MAX_MSG bounce buffer */
+
+	spinlock_t tx_lock;
+	bool tx_open;			/* under tx_lock: the hook may use tx */
+	struct sym_ring_tx tx;
+	struct sym_ring_rx rx;
+	u32 *closed[2];			/* the closed words, by role */
+
+	struct napi_struct napi;
+	struct net_device napi_dev;	/* dummy netdev carrying the NAPI */
+};
+
+#define FP_PENDING_ERROR	0
+#define FP_PENDING_PEER_CLOSED	1
+
+/* main.c */
+extern struct mutex fp_lock;
+extern struct workqueue_struct *fp_wq;
+extern bool fp_hostile;
+struct net_device *fp_nic(void);	/* under RCU or fp_lock */
+bool fp_may_start(void);		/* fp_lock: not suspended, NIC attached */
+
+/* channel.c */
+struct fp_channel *fp_channel_find(u16 peer);	/* RCU or fp_lock */
+/* fp_lock: the first channel with peer >= *peer, which it updates. */
+struct fp_channel *fp_channel_next(unsigned long *peer);
+int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out);
+void fp_channel_destroy(struct fp_channel *ch);
+void fp_step(struct fp_channel *ch, enum fp_event ev,
+	     const struct fp_record *view);
+void fp_step_all(enum fp_event ev);
+void fp_channels_destroy_all(void);
+void fp_channel_signal(struct fp_channel *ch, int pending_bit);
+const char *fp_state_str(enum fp_state st);
+
+/* shmem.c */
+int fp_shmem_offer(struct fp_channel *ch);
+int fp_shmem_map(struct fp_channel *ch, const struct fp_record *offer);
+void fp_shmem_open(struct fp_channel *ch);
+void fp_shmem_teardown(struct fp_channel *ch);
+bool fp_shmem_peer_closed(struct fp_channel *ch);
+
+/* negotiate.c */
+int fp_publish_offer(struct fp_channel *ch);
+int fp_publish_ack(struct fp_channel *ch);
+void fp_publish_closed(u16 peer);
+void fp_unpublish_all(void);
+int fp_view_read(u16 peer, struct fp_record *rec);
+int fp_negotiate_init(void);
+void fp_negotiate_exit(void);
+
+/* tx.c */
+int fp_tx_init(struct net_device *nic);
+void fp_tx_exit(struct net_device *nic);
+void fp_tx_reclaim(struct fp_channel *ch);
+void fp_tx_maybe_corrupt(struct fp_channel *ch);
+
+/* rx.c */
+irqreturn_t fp_interrupt(int irq, void *dev_id);
+int fp_napi_poll(struct napi_struct *napi, int budget);
+void fp_rx_drain(struct fp_channel *ch);
+struct sk_buff *fp_skb_from_buf(struct napi_struct *napi, const u8 *buf,
+				u32 len, gfp_t gfp);
+
+/* sysfs.c */
+int fp_sysfs_init(void);
+void fp_sysfs_exit(void);
+int fp_sysfs_add(struct fp_channel *ch);
+void fp_sysfs_del(struct fp_channel *ch);
+
+#endif /* SYMBIONT_FASTPATH_H */

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * symbiont fast path: shared-memory channels between co-resident guests
+ * of one symbiont group, transparent to applications, with fallback to
+ * the NIC and no loss. See fastpath.h for the map of files, the data
+ * flow, the lock order and lifetimes; Documentation/fastpath.md for the
+ * protocol.
+ *
+ * This file: parameters, the symbiont notifier (what discovery tells us),
+ * the netdev notifier (the NIC comes and goes), init and exit.
+ *
+ * Init order: workqueue, sysfs (needs symbiont_guest's directory), the
+ * netdev notifier (attaches the egress hook to the NIC, now or when it
+ * appears), the view watch, the symbiont notifier, then one pass over
+ * the peers already known. Exit undoes it in reverse: no new input, then
+ * every channel torn down (frames taken back go out on the NIC), then the
+ * hook goes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include "fastpath.h"
+
+#define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
+
+static char *nic = "eth0";
+module_param(nic, charp, 0444);
+MODULE_PARM_DESC(nic, "the NIC whose traffic to co-resident peers takes the fast path (default eth0)");
+
+bool fp_hostile;
+module_param_named(hostile, fp_hostile, bool, 0644);
+MODULE_PARM_DESC(hostile, "TEST ONLY: corrupt the ring indices and lengths this side publishes");
+
+DEFINE_MUTEX(fp_lock);
+struct workqueue_struct *fp_wq;
+static struct net_device __rcu *fp_nic_dev;
+/* Between SELF_MIGRATE_OUT and SELF_MIGRATE_IN: set up nothing. */
+static bool fp_suspended;
+static struct work_struct start_work;
+
+struct net_device *fp_nic(void)
+{
+	return rcu_dereference_check(fp_nic_dev, lockdep_is_held(&fp_lock) ||
+				     rcu_read_lock_any_held());
+}
+
+bool fp_may_start(void)
+{
+	lockdep_assert_held(&fp_lock);
+	return !fp_suspended && fp_nic();
+}
+
+/* Under fp_lock: a peer is (again) in our view. */
+static void fp_peer_start(const struct symbiont_peer *peer)
+{
+	struct fp_channel *ch;
+	struct fp_record *rec;
+	unsigned long other;
+
+	/* A peer back under a new domid: its old channel is dead. */
+	for (other = 0; (ch = fp_channel_next(&other)); other++)
+		if (ch->peer != peer->domid &&
+		    ether_addr_equal(ch->peer_mac, peer->mac))
+			fp_channel_destroy(ch);
+
+	if (fp_channel_get(peer, &ch))
+		return;
+	fp_step(ch, FP_EV_START, NULL);
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (rec && !fp_view_read(peer->domid, rec))
+		fp_step(ch, FP_EV_VIEW, rec);
+	kfree(rec);
+}
+
+static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	const struct symbiont_peer *peer = data;
+	struct fp_channel *ch;
+
+	mutex_lock(&fp_lock);
+	switch (action) {
+	case SYMBIONT_PEER_JOIN:
+	case SYMBIONT_PEER_MIGRATE_IN:
+		fp_peer_start(peer);
+		break;
+	case SYMBIONT_PEER_LEAVE:
+		ch = fp_channel_find(peer->domid);
+		if (ch)
+			fp_channel_destroy(ch);
+		break;
+	case SYMBIONT_PEER_MIGRATE_OUT:
+		ch = fp_channel_find(peer->domid);
+		if (ch)
+			fp_step(ch, FP_EV_STOP, NULL);
+		break;
+	case SYMBIONT_SELF_MIGRATE_OUT:
+		/* Synchronous: every foreign page is unmapped on return. */
+		fp_suspended = true;
+		fp_step_all(FP_EV_STOP);
+		break;
+	case SYMBIONT_SELF_MIGRATE_IN:
+		/* Our domid may have changed, and with it our roles. */
+		fp_suspended = false;
+		fp_step_all(FP_EV_START);
+		break;
+	}
+	mutex_unlock(&fp_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block fp_symbiont_nb = {
+	.notifier_call = fp_symbiont_event,
+};
+
+struct fp_peer_list {
+	struct symbiont_peer *peers;
+	unsigned int n;
+};
+
+static int fp_collect_peer(const struct symbiont_peer *peer, void *ctx)
+{
+	struct fp_peer_list *list = ctx;
+
+	if (list->n >= FP_MAX_PEERS)
+		return -ENOSPC;
+	list->peers[list->n++] = *peer;
+	return 0;
+}
+
+/* The peers discovery already knows (at load, or when the NIC appears). */
+static void fp_start_work(struct work_struct *work)
+{
+	struct fp_peer_list list = {};
+	unsigned int i;
+
+	list.peers = kcalloc(FP_MAX_PEERS, sizeof(*list.peers), GFP_KERNEL);
+	if (!list.peers)
+		return;
+	if (symbiont_peer_for_each(fp_collect_peer, &list))
+		pr_warn("more than %d peers; the rest wait for their next event\n",
+			FP_MAX_PEERS);
+	mutex_lock(&fp_lock);
+	for (i = 0; i < list.n; i++)
+		fp_peer_start(&list.peers[i]);
+	mutex_unlock(&fp_lock);
+	kfree(list.peers);
+}
+
+static int fp_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	int err;
+
+	switch (event) {
+	case NETDEV_REGISTER:
+		if (rtnl_dereference(fp_nic_dev) || strcmp(dev->name, nic) ||
+		    !net_eq(dev_net(dev), &init_net))
+			break;
+		err = fp_tx_init(dev);
+		if (err) {
+			pr_warn("%s: cannot hook egress (%d)\n", dev->name, err);
+			break;
+		}
+		dev_hold(dev);
+		rcu_assign_pointer(fp_nic_dev, dev);
+		pr_info("fast path on %s\n", dev->name);
+		queue_work(fp_wq, &start_work);
+		break;
+	case NETDEV_UNREGISTER:
+		if (dev != rtnl_dereference(fp_nic_dev))
+			break;
+		mutex_lock(&fp_lock);
+		fp_step_all(FP_EV_STOP);
+		RCU_INIT_POINTER(fp_nic_dev, NULL);
+		mutex_unlock(&fp_lock);
+		fp_tx_exit(dev);
+		synchronize_net();
+		dev_put(dev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block fp_netdev_nb = {
+	.notifier_call = fp_netdev_event,
+};
+
+static int __init symbiont_fastpath_init(void)
+{
+	int err;
+
+	if (!xen_domain() || xen_initial_domain()) {
+		pr_err("not running in a Xen guest; refusing to load\n");
+		return -ENODEV;
+	}
+
+	fp_wq = alloc_ordered_workqueue("symbiont_fp", WQ_MEM_RECLAIM);
+	if (!fp_wq)
+		return -ENOMEM;
+	INIT_WORK(&start_work, fp_start_work);
+
+	err = fp_sysfs_init();
+	if (err)
+		goto destroy_wq;
+	err = register_netdevice_notifier(&fp_netdev_nb);
+	if (err)
+		goto exit_sysfs;
+	err = fp_negotiate_init();
+	if (err)
+		goto unregister_netdev_nb;
+	err = symbiont_register_notifier(&fp_symbiont_nb);
+	if (err)
+		goto exit_negotiate;
+	queue_work(fp_wq, &start_work);
+	pr_info("loaded, nic %s\n", nic);
+	return 0;
+
+exit_negotiate:
+	fp_negotiate_exit();
+unregister_netdev_nb:
+	flush_workqueue(fp_wq);
+	unregister_netdevice_notifier(&fp_netdev_nb);
+exit_sysfs:
+	fp_sysfs_exit();
+destroy_wq:
+	destroy_workqueue(fp_wq);
+	return err;
+}
+
+static void __exit symbiont_fastpath_exit(void)
+{
+	symbiont_unregister_notifier(&fp_symbiont_nb);
+	fp_negotiate_exit();
+	/* start_work and every channel's event_work. */
+	flush_workqueue(fp_wq);
+
+	mutex_lock(&fp_lock);
+	fp_channels_destroy_all();
+	mutex_unlock(&fp_lock);
+	fp_unpublish_all();
+
+	/* Replays NETDEV_UNREGISTER: the egress hook goes, the NIC is put. */
+	unregister_netdevice_notifier(&fp_netdev_nb);
+	fp_sysfs_exit();
+	destroy_workqueue(fp_wq);
+}
+
+module_init(symbiont_fastpath_init);
+module_exit(symbiont_fastpath_exit);
+
+MODULE_DESCRIPTION("symbiont: shared-memory fast path between co-resident Xen guests");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * negotiate.c - the XenStore side of a channel (Documentation/fastpath.md).
+ *
+ * Ours (guest-writable, relative to our home):
+ *   data/symbiont/fastpath/<peer>/{state,epoch,evtchn,nr-pages,ring-ref-<i>}
+ * written in one transaction each time, state last, so dom0's relay never
+ * copies half a record.
+ * The peer's, as relayed by dom0 into our view (dom0-owned, read-only):
+ *   symbiont/peers/<peer>/fastpath/{...the same nodes...}
+ * parsed with the same strict parser dom0 uses (fp_record_read): dom0
+ * validated it, but the values are still the peer's choice.
+ *
+ * Data flow: a coalesced watch on symbiont/generation (dom0 bumps it with
+ * every view or relay write) queues view_work on fp_wq; it reads the
+ * peer's record for every channel and feeds it to fp_step(FP_EV_VIEW).
+ * Watch callbacks only queue work, never block xenwatch.
+ *
+ * Locking: view_work takes fp_lock; the publish helpers run under it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include "coalesced_watch.h"
+#include "fastpath.h"
+
+#define FP_OWN_DIR	"data/symbiont/fastpath"
+#define FP_XS_TRIES	10
+
+static struct coalesced_watch gen_watch;
+static struct work_struct view_work;
+
+static int fp_xs_put(struct xenbus_transaction t, const char *dir,
+		     const char *node, u32 value)
+{
+	return xenbus_printf(t, dir, node, "%u", value);
+}
+
+/* One transaction: rm our record for peer, then fill() writes the new one. */
+static int fp_publish(u16 peer, int (*fill)(struct xenbus_transaction t,
+					     const char *dir,
+					     struct fp_channel *ch),
+		      struct fp_channel *ch)
+{
+	struct xenbus_transaction t;
+	char dir[48];
+	int tries, err;
+
+	snprintf(dir, sizeof(dir), FP_OWN_DIR "/%u", peer);
+	for (tries = 0; tries < FP_XS_TRIES; tries++) {
+		err = xenbus_transaction_start(&t);
+		if (err)
+			return err;
+		err = xenbus_rm(t, dir, "");
+		if (err == -ENOENT)
+			err = 0;
+		if (!err)
+			err = fill(t, dir, ch);
+		if (err) {
+			xenbus_transaction_end(t, 1);
+			if (err == -EAGAIN)
+				continue;
+			return err;
+		}
+		err = xenbus_transaction_end(t, 0);
+		if (err != -EAGAIN)
+			return err;
+	}
+	return -EAGAIN;
+}
+
+static int fp_fill_offer(struct xenbus_transaction t, const char *dir,
+			 struct fp_channel *ch)
+{
+	char node[24];
+	unsigned int i;
+	int err;
+
+	err = fp_xs_put(t, dir, "epoch", ch->epoch);
+	if (!err)
+		err = fp_xs_put(t, dir, "evtchn", ch->port);
+	if (!err)
+		err = fp_xs_put(t, dir, "nr-pages", FP_NR_PAGES);
+	for (i = 0; !err && i < FP_NR_PAGES; i++) {
+		snprintf(node, sizeof(node), "ring-ref-%u", i);
+		err = fp_xs_put(t, dir, node, ch->refs[i]);
+	}
+	if (!err)
+		err = xenbus_write(t, dir, "state",
+				   fp_state_name(FP_XS_OFFERED));
+	return err;
+}
+
+static int fp_fill_ack(struct xenbus_transaction t, const char *dir,
+		       struct fp_channel *ch)
+{
+	int err = fp_xs_put(t, dir, "epoch", ch->epoch);
+
+	if (!err)
+		err = xenbus_write(t, dir, "state",
+				   fp_state_name(FP_XS_CONNECTED));
+	return err;
+}
+
+static int fp_fill_closed(struct xenbus_transaction t, const char *dir,
+			  struct fp_channel *ch)
+{
+	return xenbus_write(t, dir, "state", fp_state_name(FP_XS_CLOSED));
+}
+
+int fp_publish_offer(struct fp_channel *ch)
+{
+	return fp_publish(ch->peer, fp_fill_offer, ch);
+}
+
+int fp_publish_ack(struct fp_channel *ch)
+{
+	return fp_publish(ch->peer, fp_fill_ack, ch);
+}
+
+void fp_publish_closed(u16 peer)
+{
+	int err = fp_publish(peer, fp_fill_closed, NULL);
+
+	if (err)
+		pr_warn_ratelimited("peer %u: cannot publish closed (%d)\n",
+				    peer, err);
+}
+
+/* Module exit: our records go. */
+void fp_unpublish_all(void)
+{
+	xenbus_rm(XBT_NIL, FP_OWN_DIR, "");
+}
+
+/* fp_read_fn over symbiont/peers/<peer>/fastpath/ in our view. */
+static int fp_view_node(void *ctx, const char *node, char *buf, size_t size,
+			size_t *len)
+{
+	unsigned int vlen;
+	char *val;
+
+	val = xenbus_read(XBT_NIL, ctx, node, &vlen);
+	if (IS_ERR(val))
+		return PTR_ERR(val);
+	if (vlen >= size) {
+		kfree(val);
+		return -E2BIG;
+	}
+	memcpy(buf, val, vlen);
+	buf[vlen] = '\0';
+	*len = vlen;
+	kfree(val);
+	return 0;
+}
+
+/*
+ * The peer's record as relayed into our view. Not read in a transaction:
+ * dom0 writes each record in one, and a torn read shows up as a
+ * malformed or mismatching record that the next generation fixes.
+ */
+int fp_view_read(u16 peer, struct fp_record *rec)
+{
+	char dir[48];
+
+	snprintf(dir, sizeof(dir), "symbiont/peers/%u/fastpath", peer);
+	return fp_record_read(fp_view_node, dir, peer < symbiont_self_domid(),
+			      rec);
+}
+
+static void fp_view_work(struct work_struct *work)
+{
+	struct fp_channel *ch;
+	struct fp_record *rec;
+	unsigned long peer;
+	int err;
+
+	coalesced_watch_begin(&gen_watch);
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return;
+	mutex_lock(&fp_lock);
+	for (peer = 0; (ch = fp_channel_next(&peer)); peer++) {
+		err = fp_view_read(ch->peer, rec);
+		if (err == -EPROTO) {
+			atomic64_inc(&ch->stats.errors);
+			continue;
+		}
+		if (err)
+			continue;
+		fp_step(ch, FP_EV_VIEW, rec);
+	}
+	mutex_unlock(&fp_lock);
+	kfree(rec);
+}
+
+int fp_negotiate_init(void)
+{
+	INIT_WORK(&view_work, fp_view_work);
+	/* Fires once at once: the first look at our view. */
+	return coalesced_watch_register(&gen_watch, "symbiont/generation",
+					fp_wq, &view_work);
+}
+
+void fp_negotiate_exit(void)
+{
+	coalesced_watch_unregister(&gen_watch);
+	cancel_work_sync(&view_work);
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rx.c - frames from the peer into our stack, as if from our NIC.
+ *
+ * Data flow: the peer's event -> fp_interrupt() (lateeoi irq, masked
+ * until we EOI) -> napi_schedule -> fp_napi_poll(): sym_ring_recv() copies
+ * each message out of the shared ring, straight into a fresh skb when it
+ * is small, else through the channel's bounce buffer into a paged skb;
+ * only then is anything in it looked at (the ring library validated the
+ * record against its snapshot of prod). fp_rx_deliver() checks the frame
+ * (header reserved bytes zero, source MAC = the peer's trusted MAC,
+ * destination = our NIC), applies the virtio_net_hdr (GSO, partial csum;
+ * the helper is built for untrusted input), eth_type_trans() on the NIC,
+ * and napi_gro_receive(): sockets, netfilter and tcpdump see it on the NIC.
+ * When the ring is empty, NAPI completes and xen_irq_lateeoi() unmasks
+ * the event (XSA-391: an event that brought nothing is reported
+ * spurious, so a storm is throttled).
+ *
+ * A ring error (-EPROTO, hostile peer) hands FP_EV_ERROR to the state
+ * machine through fp_channel_signal(); the channel is then torn down from
+ * process context. Malformed frames are dropped and counted in errors.
+ *
+ * Locking: NAPI guarantees one poller per channel, which is the only
+ * reader of the RX ring until teardown has disabled NAPI; teardown's
+ * fp_rx_drain() then runs alone under fp_lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/skbuff.h>
+#include <xen/events.h>
+#include "fastpath.h"
+
+#define FP_RX_COPYBREAK		2048u	/* received straight into the skb */
+#define FP_RX_HEAD		256u	/* linear part of a paged skb */
+
+irqreturn_t fp_interrupt(int irq, void *dev_id)
+{
+	struct fp_channel *ch = dev_id;
+
+	/* The event stays masked until fp_napi_poll() sends the late EOI. */
+	napi_schedule(&ch->napi);
+	return IRQ_HANDLED;
+}
+
+/* An skb holding buf[0..len): linear head, the rest in page fragments. */
+struct sk_buff *fp_skb_from_buf(struct napi_struct *napi, const u8 *buf,
+				u32 len, gfp_t gfp)
+{
+	u32 head = min(len, FP_RX_HEAD);
+	struct sk_buff *skb;
+	struct page *page;
+	u32 off, chunk;
+	int i = 0;
+
+	skb = napi ? napi_alloc_skb(napi, head) : alloc_skb(head, gfp);
+	if (!skb)
+		return NULL;
+	skb_put_data(skb, buf, head);
+	for (off = head; off < len; off += chunk) {
+		chunk = min_t(u32, len - off, PAGE_SIZE);
+		if (i >= MAX_SKB_FRAGS)
+			goto drop;
+		page = alloc_page(gfp);
+		if (!page)
+			goto drop;
+		memcpy(page_address(page), buf + off, chunk);
+		skb_add_rx_frag(skb, i++, page, 0, chunk, PAGE_SIZE);
+	}
+	return skb;
+
+drop:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/*
+ * Checks one received message (header + frame, in skb) and makes it a
+ * received frame of nic. Returns 0 or -EINVAL (the caller drops it).
+ */
+static int fp_rx_prepare(struct fp_channel *ch, struct sk_buff *skb,
+			 struct net_device *nic)
+{
+	static const u8 zero[sizeof_field(struct fp_frame_hdr, reserved)];
+	struct fp_frame_hdr hdr;
+	const struct ethhdr *eth;
+
+	if (skb->len < FP_HDR_LEN + ETH_HLEN ||
+	    !pskb_may_pull(skb, FP_HDR_LEN + ETH_HLEN))
+		return -EINVAL;
+	memcpy(&hdr, skb->data, sizeof(hdr));
+	if (memcmp(hdr.reserved, zero, sizeof(zero)))
+		return -EINVAL;
+	__skb_pull(skb, FP_HDR_LEN);
+
+	eth = (const struct ethhdr *)skb->data;
+	if (!ether_addr_equal(eth->h_source, ch->peer_mac) ||
+	    !ether_addr_equal(eth->h_dest, nic->dev_addr))
+		return -EINVAL;
+
+	skb->dev = nic;
+	skb->protocol = eth->h_proto;
+	skb_set_network_header(skb, ETH_HLEN);
+	if (virtio_net_hdr_to_skb(skb, &hdr.vnet, true))
+		return -EINVAL;
+	skb->protocol = eth_type_trans(skb, nic);
+	/* Never on a wire: nothing to verify (a partial csum stays partial). */
+	if (skb->ip_summed == CHECKSUM_NONE)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
+}
+
+/* 1 delivered or dropped, -EAGAIN empty, -EPROTO ring broken. */
+static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
+{
+	struct net_device *nic = fp_nic();
+	struct sk_buff *skb;
+	u32 len = 0;
+	u16 type;
+	int err;
+
+	skb = napi_alloc_skb(napi, FP_RX_COPYBREAK);
+	if (!skb)
+		return -ENOMEM;
+	err = sym_ring_recv(&ch->rx, skb->data, FP_RX_COPYBREAK, &len, &type,
+			    NULL);
+	if (err == -EMSGSIZE) {
+		/* Larger than the copybreak: via the bounce buffer. */
+		napi_consume_skb(skb, 1);
+		skb = NULL;
+		err = sym_ring_recv(&ch->rx, ch->rx_buf, FP_MAX_MSG, &len,
+				    &type, NULL);
+		if (!err) {
+			skb = fp_skb_from_buf(napi, ch->rx_buf, len, GFP_ATOMIC);
+			if (!skb) {
+				atomic64_inc(&ch->stats.errors);
+				return 1;
+			}
+		}
+	} else if (!err) {
+		skb_put(skb, len);
+	}
+	if (err) {
+		if (skb)
+			napi_consume_skb(skb, 1);
+		return err;
+	}
+
+	if (type != FP_MSG_FRAME || !nic || fp_rx_prepare(ch, skb, nic)) {
+		atomic64_inc(&ch->stats.errors);
+		kfree_skb(skb);
+		return 1;
+	}
+	WRITE_ONCE(ch->stats.rx_packets, ch->stats.rx_packets + 1);
+	WRITE_ONCE(ch->stats.rx_bytes, ch->stats.rx_bytes + skb->len + ETH_HLEN);
+	napi_gro_receive(napi, skb);
+	return 1;
+}
+
+int fp_napi_poll(struct napi_struct *napi, int budget)
+{
+	struct fp_channel *ch = container_of(napi, struct fp_channel, napi);
+	bool notify = false;
+	int done = 0, err;
+
+	while (done < budget) {
+		err = fp_rx_one(ch, napi);
+		if (err == -EAGAIN) {
+			/* Re-arms prod_event; true if a message raced in. */
+			if (sym_ring_rx_final_check(&ch->rx, &notify))
+				continue;
+			break;
+		}
+		if (err == -EPROTO) {
+			fp_channel_signal(ch, FP_PENDING_ERROR);
+			break;
+		}
+		if (err < 0)	/* -ENOMEM: try again on the next poll */
+			break;
+		done++;
+	}
+	if (sym_ring_rx_push(&ch->rx))
+		notify = true;
+	if (notify)
+		notify_remote_via_irq(ch->irq);
+	if (fp_shmem_peer_closed(ch)) {
+		fp_channel_signal(ch, FP_PENDING_PEER_CLOSED);
+		done = min(done + 1, budget - 1);
+	}
+
+	if (done < budget && napi_complete_done(napi, done))
+		xen_irq_lateeoi(ch->irq, done ? 0 : XEN_EOI_FLAG_SPURIOUS);
+	return done;
+}
+
+/*
+ * Teardown, NAPI disabled: deliver what the peer already put in our RX
+ * ring. Bounded by the number of records the ring can hold, not by
+ * anything the peer says.
+ */
+void fp_rx_drain(struct fp_channel *ch)
+{
+	struct net_device *nic = fp_nic();
+	unsigned int n;
+	struct sk_buff *skb;
+	u32 len;
+	u16 type;
+
+	for (n = 0; n < FP_RING_SIZE / SYM_RING_HDR_SIZE; n++) {
+		if (sym_ring_recv(&ch->rx, ch->rx_buf, FP_MAX_MSG, &len, &type,
+				  NULL))
+			break;
+		skb = fp_skb_from_buf(NULL, ch->rx_buf, len, GFP_KERNEL);
+		if (!skb || type != FP_MSG_FRAME || !nic ||
+		    fp_rx_prepare(ch, skb, nic)) {
+			atomic64_inc(&ch->stats.errors);
+			kfree_skb(skb);
+			continue;
+		}
+		WRITE_ONCE(ch->stats.rx_packets, ch->stats.rx_packets + 1);
+		WRITE_ONCE(ch->stats.rx_bytes,
+			   ch->stats.rx_bytes + skb->len + ETH_HLEN);
+		netif_rx(skb);
+	}
+}

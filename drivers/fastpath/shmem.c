@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmem.c - the shared resources of one channel: pages, grants, the event
+ * channel, the two rings and the NAPI context; set up for either role
+ * and torn down without loss.
+ *
+ * Granter (lower domid): FP_NR_PAGES dedicated zeroed pages (XSA-403:
+ * nothing but ring data ever lives in them), each granted to the peer;
+ * an unbound event channel for the peer, bound lateeoi here.
+ * Mapper (higher domid): xenbus_map_ring_valloc() of the control page and
+ * of each data area (at most XENBUS_MAX_RING_GRANTS pages per call, so
+ * each area is virtually contiguous as the ring library needs), and
+ * EVTCHNOP_bind_interdomain through the lateeoi helper. Both helpers take
+ * a struct xenbus_device only for otherend_id and error reports, so each
+ * channel carries a zeroed stand-in (ch->xbdev) naming the peer.
+ *
+ * Teardown order (fp_shmem_teardown), every step safe on a partly set-up
+ * channel:
+ *   1. close TX under tx_lock: the hook stops using the ring;
+ *   2. set our closed word and kick: the peer falls back too;
+ *   3. disable NAPI, unbind the irq (closes the port; waits for a
+ *      running handler), delete NAPI: nothing reads the RX ring any more;
+ *   4. deliver what is left in the RX ring, take back what the peer has
+ *      not consumed from the TX ring and re-send it through the NIC;
+ *   5. release memory: the mapper unmaps (before SELF_MIGRATE_OUT
+ *      returns, so the save does not fail on foreign frames); the
+ *      granter ends each grant with gnttab_end_foreign_access(ref, page),
+ *      which frees the page only once the peer no longer maps it
+ *      (XSA-396); we never free a granted page ourselves.
+ *
+ * Locking: under fp_lock, except the closed-word reader used by NAPI.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/interrupt.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include "fastpath.h"
+
+#define FP_NAPI_WEIGHT	64
+
+static void fp_shmem_attach_rings(struct fp_channel *ch, u8 *ctrl,
+				  u8 *data0, u8 *data1)
+{
+	unsigned int mine = ch->granter ? FP_ROLE_GRANTER : FP_ROLE_MAPPER;
+	unsigned int theirs = 1 - mine;
+	u8 *data[2] = { data0, data1 };
+
+	/* Ring r is produced by role r; both sizes are protocol constants. */
+	sym_ring_tx_init(&ch->tx,
+			 (struct sym_ring_ctrl *)(ctrl + FP_CTRL_OFFSET(mine)),
+			 data[mine], FP_RING_SIZE, FP_MAX_MSG);
+	sym_ring_rx_init(&ch->rx,
+			 (struct sym_ring_ctrl *)(ctrl + FP_CTRL_OFFSET(theirs)),
+			 data[theirs], FP_RING_SIZE, FP_MAX_MSG);
+	ch->closed[FP_ROLE_GRANTER] = (u32 *)(ctrl + FP_CLOSED_OFFSET(0));
+	ch->closed[FP_ROLE_MAPPER] = (u32 *)(ctrl + FP_CLOSED_OFFSET(1));
+}
+
+static void fp_shmem_xbdev(struct fp_channel *ch)
+{
+	memset(&ch->xbdev, 0, sizeof(ch->xbdev));
+	ch->xbdev.otherend_id = ch->peer;
+	/* xenbus error paths read <nodename>/state: name a node never there. */
+	ch->xbdev.nodename = "data/symbiont/fastpath-none";
+	ch->xbdev.devicetype = "symbiont-fastpath";
+}
+
+static int fp_shmem_napi(struct fp_channel *ch)
+{
+	ch->rx_buf = vmalloc(FP_MAX_MSG);
+	if (!ch->rx_buf)
+		return -ENOMEM;
+	init_dummy_netdev(&ch->napi_dev);
+	netif_napi_add_weight(&ch->napi_dev, &ch->napi, fp_napi_poll,
+			      FP_NAPI_WEIGHT);
+	ch->napi_added = true;
+	napi_enable(&ch->napi);
+	return 0;
+}
+
+int fp_shmem_offer(struct fp_channel *ch)
+{
+	unsigned int i;
+	u8 *area;
+	int err, ref;
+
+	fp_shmem_xbdev(ch);
+	/* Dedicated and zeroed (XSA-403); order-0 pages each, see grant_table.h. */
+	area = alloc_pages_exact(FP_NR_PAGES * PAGE_SIZE,
+				 GFP_KERNEL | __GFP_ZERO);
+	if (!area)
+		return -ENOMEM;
+	ch->area = area;
+	for (i = 0; i < FP_NR_PAGES; i++)
+		ch->refs[i] = INVALID_GRANT_REF;
+
+	sym_ring_shared_init((struct sym_ring_ctrl *)(area + FP_CTRL_OFFSET(0)));
+	sym_ring_shared_init((struct sym_ring_ctrl *)(area + FP_CTRL_OFFSET(1)));
+	fp_shmem_attach_rings(ch, area, area + PAGE_SIZE,
+			      area + (1 + FP_DATA_PAGES) * PAGE_SIZE);
+
+	for (i = 0; i < FP_NR_PAGES; i++) {
+		ref = gnttab_grant_foreign_access(ch->peer,
+				xen_page_to_gfn(virt_to_page(area + i * PAGE_SIZE)),
+				0);
+		if (ref < 0) {
+			err = ref;
+			goto teardown;
+		}
+		ch->refs[i] = ref;
+	}
+
+	/* NAPI first: the irq may fire as soon as it is bound. */
+	err = fp_shmem_napi(ch);
+	if (err)
+		goto teardown;
+	err = xenbus_alloc_evtchn(&ch->xbdev, &ch->port);
+	if (err)
+		goto teardown;
+	err = bind_evtchn_to_irqhandler_lateeoi(ch->port, fp_interrupt, 0,
+						"symbiont-fp", ch);
+	if (err < 0) {
+		xenbus_free_evtchn(&ch->xbdev, ch->port);
+		ch->port = 0;
+		goto teardown;
+	}
+	ch->irq = err;
+	return 0;
+
+teardown:
+	fp_shmem_teardown(ch);
+	return err;
+}
+
+int fp_shmem_map(struct fp_channel *ch, const struct fp_record *offer)
+{
+	grant_ref_t refs[FP_DATA_PAGES];
+	unsigned int r;
+	int err;
+
+	if (offer->nr_pages != FP_NR_PAGES)
+		return -EPROTO;
+	fp_shmem_xbdev(ch);
+
+	refs[0] = offer->refs[0];
+	err = xenbus_map_ring_valloc(&ch->xbdev, refs, 1, &ch->ctrl_map);
+	if (err) {
+		ch->ctrl_map = NULL;
+		goto teardown;
+	}
+	for (r = 0; r < 2; r++) {
+		memcpy(refs, &offer->refs[1 + r * FP_DATA_PAGES], sizeof(refs));
+		err = xenbus_map_ring_valloc(&ch->xbdev, refs, FP_DATA_PAGES,
+					     &ch->data_map[r]);
+		if (err) {
+			ch->data_map[r] = NULL;
+			goto teardown;
+		}
+	}
+	fp_shmem_attach_rings(ch, ch->ctrl_map, ch->data_map[0],
+			      ch->data_map[1]);
+	/* NAPI first: the irq may fire as soon as it is bound. */
+	err = fp_shmem_napi(ch);
+	if (err)
+		goto teardown;
+
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(&ch->xbdev,
+			offer->evtchn, fp_interrupt, 0, "symbiont-fp", ch);
+	if (err < 0)
+		goto teardown;
+	ch->irq = err;
+	return 0;
+
+teardown:
+	fp_shmem_teardown(ch);
+	return err;
+}
+
+/* Under fp_lock: from now on the hook may put frames into the TX ring. */
+void fp_shmem_open(struct fp_channel *ch)
+{
+	spin_lock_bh(&ch->tx_lock);
+	ch->tx_open = true;
+	spin_unlock_bh(&ch->tx_lock);
+	/* Frames may already wait for us; look once (NAPI re-arms itself). */
+	napi_schedule(&ch->napi);
+	notify_remote_via_irq(ch->irq);
+}
+
+/* NAPI: has the peer said it is gone? Its word, read once. */
+bool fp_shmem_peer_closed(struct fp_channel *ch)
+{
+	unsigned int theirs = ch->granter ? FP_ROLE_MAPPER : FP_ROLE_GRANTER;
+
+	return READ_ONCE(*ch->closed[theirs]) != 0;
+}
+
+static void fp_shmem_release(struct fp_channel *ch)
+{
+	unsigned int i, r;
+
+	if (ch->area) {
+		for (i = 0; i < FP_NR_PAGES; i++) {
+			struct page *page = virt_to_page(ch->area + i * PAGE_SIZE);
+
+			if (ch->refs[i] == INVALID_GRANT_REF) {
+				/* Never granted: ours alone. */
+				put_page(page);
+				continue;
+			}
+			/* Frees the page once the peer has unmapped it. */
+			gnttab_end_foreign_access(ch->refs[i], page);
+			ch->refs[i] = INVALID_GRANT_REF;
+		}
+		ch->area = NULL;
+	}
+	for (r = 0; r < 2; r++) {
+		if (ch->data_map[r])
+			xenbus_unmap_ring_vfree(&ch->xbdev, ch->data_map[r]);
+		ch->data_map[r] = NULL;
+	}
+	if (ch->ctrl_map)
+		xenbus_unmap_ring_vfree(&ch->xbdev, ch->ctrl_map);
+	ch->ctrl_map = NULL;
+	ch->closed[0] = NULL;
+	ch->closed[1] = NULL;
+}
+
+void fp_shmem_teardown(struct fp_channel *ch)
+{
+	unsigned int mine = ch->granter ? FP_ROLE_GRANTER : FP_ROLE_MAPPER;
+	bool rings = ch->closed[mine] != NULL;
+
+	/* 1. The hook sees tx_open false under tx_lock and leaves the ring. */
+	spin_lock_bh(&ch->tx_lock);
+	ch->tx_open = false;
+	spin_unlock_bh(&ch->tx_lock);
+
+	/*
+	 * 2. Tell the peer. The store is ordered before the event by the
+	 * hypercall in notify_remote_via_irq(); pairs with READ_ONCE in the
+	 * peer's fp_shmem_peer_closed(), run from the irq that event raises.
+	 */
+	if (rings)
+		WRITE_ONCE(*ch->closed[mine], 1);
+	if (ch->irq >= 0)
+		notify_remote_via_irq(ch->irq);
+
+	/*
+	 * 3. NAPI first: the poll uses ch->irq for its late EOI. An event
+	 * after this finds NAPI disabled and schedules nothing.
+	 */
+	if (ch->napi_added)
+		napi_disable(&ch->napi);
+	if (ch->irq >= 0) {
+		/* Closes the port too; waits for a running handler. */
+		unbind_from_irqhandler(ch->irq, ch);
+		ch->irq = -1;
+		ch->port = 0;
+	}
+	if (ch->napi_added) {
+		netif_napi_del(&ch->napi);
+		ch->napi_added = false;
+	}
+
+	/* 4. Nothing else touches the rings now. */
+	if (rings && ch->rx_buf) {
+		fp_rx_drain(ch);
+		fp_tx_reclaim(ch);
+	}
+	vfree(ch->rx_buf);
+	ch->rx_buf = NULL;
+
+	/* 5. */
+	fp_shmem_release(ch);
+}

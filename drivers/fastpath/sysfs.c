@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs.c - /sys/kernel/symbiont/channels/<peer-domid>/{tx_packets,
+ * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,state}
+ * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
+ *
+ * /sys/kernel/symbiont belongs to symbiont_guest.ko, which exports no
+ * handle to it; we find its kernfs node by name and take a reference on
+ * the kobject behind it (kernfs keeps a directory's kobject in ->priv).
+ * symbiont_guest cannot unload while we are loaded (we use its symbols),
+ * so the directory outlives ours. (Better: an exported accessor in the
+ * guest module; see the report of the draft.)
+ *
+ * Data flow: show() reads the counters with READ_ONCE/atomic64_read; no
+ * lock. channels/ is a kset, so add and remove of a channel reach udev.
+ *
+ * Lifetime: the channel object is embedded in its kobject. The table's
+ * reference is dropped by fp_sysfs_del(); the release frees after an RCU
+ * grace period because the egress hook may still hold the pointer.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernfs.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include "fastpath.h"
+
+static struct kobject *symbiont_root;
+static struct kset *channels_kset;
+
+#define to_channel(k) container_of(k, struct fp_channel, kobj)
+
+#define FP_U64_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n",				\
+			  READ_ONCE(to_channel(kobj)->stats.name));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+#define FP_ATOMIC_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&to_channel(kobj)->stats.name));\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+FP_U64_ATTR(tx_packets);
+FP_U64_ATTR(tx_bytes);
+FP_U64_ATTR(rx_packets);
+FP_U64_ATTR(rx_bytes);
+FP_ATOMIC_ATTR(fallbacks);
+FP_ATOMIC_ATTR(errors);
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  fp_state_str(READ_ONCE(to_channel(kobj)->state)));
+}
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+
+static struct attribute *fp_channel_attrs[] = {
+	&tx_packets_attr.attr,
+	&tx_bytes_attr.attr,
+	&rx_packets_attr.attr,
+	&rx_bytes_attr.attr,
+	&fallbacks_attr.attr,
+	&errors_attr.attr,
+	&state_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(fp_channel);
+
+static void fp_channel_release(struct kobject *kobj)
+{
+	struct fp_channel *ch = to_channel(kobj);
+
+	kfree_rcu(ch, rcu);
+}
+
+static struct kobj_type fp_channel_ktype = {
+	.release = fp_channel_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = fp_channel_groups,
+};
+
+/* On failure the kobject is put, which frees ch. */
+int fp_sysfs_add(struct fp_channel *ch)
+{
+	int err;
+
+	ch->kobj.kset = channels_kset;
+	err = kobject_init_and_add(&ch->kobj, &fp_channel_ktype, NULL, "%u",
+				   ch->peer);
+	if (err) {
+		kobject_put(&ch->kobj);
+		return err;
+	}
+	kobject_uevent(&ch->kobj, KOBJ_ADD);
+	return 0;
+}
+
+void fp_sysfs_del(struct fp_channel *ch)
+{
+	kobject_del(&ch->kobj);
+	kobject_put(&ch->kobj);
+}
+
+int fp_sysfs_init(void)
+{
+	struct kernfs_node *kn;
+
+	kn = kernfs_find_and_get(kernel_kobj->sd, "symbiont");
+	if (!kn) {
+		pr_err("/sys/kernel/symbiont not found: is symbiont_guest loaded?\n");
+		return -ENOENT;
+	}
+	symbiont_root = kobject_get(kn->priv);
+	kernfs_put(kn);
+	if (!symbiont_root)
+		return -ENOENT;
+
+	channels_kset = kset_create_and_add("channels", NULL, symbiont_root);
+	if (!channels_kset) {
+		kobject_put(symbiont_root);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void fp_sysfs_exit(void)
+{
+	kset_unregister(channels_kset);
+	kobject_put(symbiont_root);
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tx.c - frames for a co-resident peer leave through the shared ring
+ * instead of the NIC; frames stranded in a dead ring go out on the NIC.
+ *
+ * Data flow: dev_queue_xmit(nic) -> NF_NETDEV_EGRESS -> fp_egress():
+ *   destination MAC unicast and a trusted peer MAC
+ *   (symbiont_peer_lookup_by_mac) -> that peer's channel, open
+ *   -> one ring message [struct fp_frame_hdr][frame], gathered from the
+ *      skb's head and page fragments by sym_ring_sendv() (one copy into
+ *      the dedicated shared pages) -> kick the peer if it asked -> consume
+ *      the skb and return NF_STOLEN.
+ *   Anything else - no channel, not open, ring full, frame too large,
+ *   frag_list, a GSO type the header cannot carry - returns NF_ACCEPT and
+ *   the frame takes the normal path unchanged (counted in fallbacks when
+ *   a channel exists).
+ *
+ * Teardown (fp_tx_reclaim, channel.c/shmem.c, fp_lock): the messages we
+ * wrote that the peer has not consumed are copied back out of our TX ring
+ * and re-sent with dev_queue_xmit(nic). fp_bypass, a per-CPU flag set
+ * around that call with BH off, makes the hook (which runs synchronously
+ * inside dev_queue_xmit on this CPU) let them pass; unlike skb->mark it
+ * cannot collide with marks users set.
+ *
+ * Locking: the hook runs in BH context under rcu_read_lock_bh (from
+ * __dev_queue_xmit); it takes rcu_read_lock for the channel table and
+ * ch->tx_lock for the ring (several CPUs transmit at once; the ring has
+ * one producer). Teardown clears tx_open under the same lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
+#include <xen/events.h>
+#include "fastpath.h"
+
+static DEFINE_PER_CPU(bool, fp_bypass);
+
+/* Under tx_lock: test-only, make the indices we publish impossible. */
+void fp_tx_maybe_corrupt(struct fp_channel *ch)
+{
+	if (!READ_ONCE(fp_hostile))
+		return;
+	/* prod beyond cons + size, and a length beyond max_msg. */
+	WRITE_ONCE(ch->tx.ctrl->prod, ch->tx.prod + 3 * FP_RING_SIZE + 8);
+	WRITE_ONCE(*(u32 *)ch->tx.data, 0xfffffff0u);
+	/* cons the peer's producer will find impossible. */
+	WRITE_ONCE(ch->rx.ctrl->cons, ch->rx.cons + 5 * FP_RING_SIZE);
+}
+
+/* 0: in the ring (caller steals the skb); -errno: caller accepts it. */
+static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
+{
+	struct sym_ring_iov iov[MAX_SKB_FRAGS + 2];
+	struct fp_frame_hdr hdr = {};
+	unsigned int n = 0, i;
+	bool notify = false;
+	int err;
+
+	if (skb_has_frag_list(skb) ||
+	    skb->len > FP_MAX_MSG - FP_HDR_LEN)
+		return -EMSGSIZE;
+	if (virtio_net_hdr_from_skb(skb, &hdr.vnet, true, false, 0))
+		return -EOPNOTSUPP;
+
+	iov[n].base = &hdr;
+	iov[n++].len = sizeof(hdr);
+	iov[n].base = skb->data;
+	iov[n++].len = skb_headlen(skb);
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		iov[n].base = skb_frag_address(frag);
+		iov[n++].len = skb_frag_size(frag);
+	}
+
+	spin_lock(&ch->tx_lock);
+	if (!ch->tx_open) {
+		spin_unlock(&ch->tx_lock);
+		return -ENOTCONN;
+	}
+	err = sym_ring_sendv(&ch->tx, FP_MSG_FRAME, iov, n, &notify);
+	if (!err) {
+		WRITE_ONCE(ch->stats.tx_packets, ch->stats.tx_packets + 1);
+		WRITE_ONCE(ch->stats.tx_bytes, ch->stats.tx_bytes + skb->len);
+		fp_tx_maybe_corrupt(ch);
+	}
+	spin_unlock(&ch->tx_lock);
+
+	if (err == -EPROTO)
+		fp_channel_signal(ch, FP_PENDING_ERROR);
+	/* -ENOSPC: the ring is full; this frame takes the NIC. */
+	if (notify)
+		notify_remote_via_irq(ch->irq);
+	return err;
+}
+
+static unsigned int fp_egress(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct symbiont_peer peer;
+	struct fp_channel *ch;
+	u8 dest[ETH_ALEN];
+	int err;
+
+	if (this_cpu_read(fp_bypass))
+		return NF_ACCEPT;
+	if (skb_copy_bits(skb, 0, dest, ETH_ALEN) ||
+	    !is_unicast_ether_addr(dest) ||
+	    symbiont_peer_lookup_by_mac(dest, &peer))
+		return NF_ACCEPT;
+
+	rcu_read_lock();
+	ch = fp_channel_find(peer.domid);
+	if (!ch || !READ_ONCE(ch->tx_open)) {
+		rcu_read_unlock();
+		return NF_ACCEPT;
+	}
+	err = fp_tx_frame(ch, skb);
+	if (err)
+		atomic64_inc(&ch->stats.fallbacks);
+	rcu_read_unlock();
+	if (err)
+		return NF_ACCEPT;
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+static struct nf_hook_ops fp_egress_ops = {
+	.hook = fp_egress,
+	.pf = NFPROTO_NETDEV,
+	.hooknum = NF_NETDEV_EGRESS,
+	.priority = 0,
+};
+
+/* Under RTNL (netdev notifier). */
+int fp_tx_init(struct net_device *nic)
+{
+	fp_egress_ops.dev = nic;
+	return nf_register_net_hook(dev_net(nic), &fp_egress_ops);
+}
+
+void fp_tx_exit(struct net_device *nic)
+{
+	nf_unregister_net_hook(dev_net(nic), &fp_egress_ops);
+}
+
+/* One taken-back message out on the NIC, past our hook. */
+static void fp_tx_resend(struct fp_channel *ch, struct net_device *nic,
+			 const u8 *buf, u32 len)
+{
+	struct fp_frame_hdr hdr;
+	const struct ethhdr *eth;
+	struct sk_buff *skb;
+
+	if (len < FP_HDR_LEN + ETH_HLEN)
+		goto error;
+	memcpy(&hdr, buf, sizeof(hdr));
+	eth = (const struct ethhdr *)(buf + FP_HDR_LEN);
+	/* The peer may have rewritten our ring: only what we could have sent. */
+	if (!ether_addr_equal(eth->h_source, nic->dev_addr) ||
+	    !ether_addr_equal(eth->h_dest, ch->peer_mac))
+		goto error;
+	skb = fp_skb_from_buf(NULL, buf + FP_HDR_LEN, len - FP_HDR_LEN,
+			      GFP_KERNEL);
+	if (!skb)
+		goto error;
+	skb->dev = nic;
+	skb->protocol = eth->h_proto;
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	if (virtio_net_hdr_to_skb(skb, &hdr.vnet, true)) {
+		kfree_skb(skb);
+		goto error;
+	}
+
+	local_bh_disable();
+	/* Read by fp_egress() inside this very call, on this CPU. */
+	this_cpu_write(fp_bypass, true);
+	dev_queue_xmit(skb);
+	this_cpu_write(fp_bypass, false);
+	local_bh_enable();
+	atomic64_inc(&ch->stats.fallbacks);
+	return;
+
+error:
+	atomic64_inc(&ch->stats.errors);
+}
+
+/*
+ * Teardown, TX closed and NAPI off: re-send what the peer has not
+ * consumed. The pages are still mapped (mapper) or still ours (granter).
+ * A second consumer is attached to our own TX ring through a private
+ * control block holding our prod and the peer's last cons, so the ring
+ * library does the copying and bounds checks; the peer's cons is read
+ * once and accepted only between the last validated one and our prod.
+ */
+void fp_tx_reclaim(struct fp_channel *ch)
+{
+	struct net_device *nic = fp_nic();
+	struct sym_ring_ctrl priv = {};
+	struct sym_ring_rx back;
+	unsigned int n;
+	u32 cons, len;
+	u16 type;
+
+	if (!nic)
+		return;
+	/* Pairs with the peer's release store of cons (ring.c contract). */
+	cons = smp_load_acquire(&ch->tx.ctrl->cons);
+	if (cons - ch->tx.cons_snap > ch->tx.prod - ch->tx.cons_snap ||
+	    cons % SYM_RING_ALIGN)
+		cons = ch->tx.cons_snap;	/* impossible: re-send more */
+	priv.prod = ch->tx.prod;
+	priv.cons = cons;
+	if (sym_ring_rx_init(&back, &priv, ch->tx.data, FP_RING_SIZE,
+			     FP_MAX_MSG))
+		return;
+	/* Start where the peer stopped (fields of ring.h's private state). */
+	back.cons = cons;
+	back.cons_checked = cons;
+	back.prod_snap = cons;
+
+	for (n = 0; n < FP_RING_SIZE / SYM_RING_HDR_SIZE; n++) {
+		if (sym_ring_recv(&back, ch->rx_buf, FP_MAX_MSG, &len, &type,
+				  NULL))
+			break;
+		if (type == FP_MSG_FRAME)
+			fp_tx_resend(ch, nic, ch->rx_buf, len);
+	}
+}
