@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +48,26 @@ static unsigned long long realtime_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* /dev/xen/xenbus, or xenstored's socket when TB_XS_SOCKET names one. */
+static int xs_open(void)
+{
+	const char *sock = getenv("TB_XS_SOCKET");
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (!sock)
+		return open("/dev/xen/xenbus", O_RDWR);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	strncpy(addr.sun_path, sock, sizeof(addr.sun_path) - 1);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int xs_recv(struct xs_msg *m)
 {
 	ssize_t n = read(xs_fd, m, sizeof(*m) - 1);
@@ -56,12 +78,17 @@ static int xs_recv(struct xs_msg *m)
 	return 0;
 }
 
-/* Send a request with two strings (the second without NUL); wait for its reply. */
+/*
+ * Send a request with one or two strings and wait for its reply. A value
+ * (XS_WRITE) goes without a NUL; a watch token needs one, or the xenbus
+ * device rejects the request.
+ */
 static int xs_request(uint32_t type, const char *a, const char *b,
 		      struct xs_msg *reply)
 {
 	struct xs_msg m = { .type = type };
-	size_t la = strlen(a) + 1, lb = b ? strlen(b) : 0;
+	size_t la = strlen(a) + 1;
+	size_t lb = b ? strlen(b) + (type == XS_WATCH) : 0;
 
 	if (la + lb > sizeof(m.body))
 		return -1;
@@ -160,9 +187,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tb-xs flood|echo|ping ... | now\n");
 		return 2;
 	}
-	xs_fd = open("/dev/xen/xenbus", O_RDWR);
+	xs_fd = xs_open();
 	if (xs_fd < 0) {
-		perror("tb-xs: /dev/xen/xenbus");
+		perror("tb-xs: cannot reach xenstored");
 		return 1;
 	}
 	if (!strcmp(argv[1], "flood") && argc == 6)
