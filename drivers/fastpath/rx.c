@@ -160,7 +160,7 @@ static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
 int fp_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct fp_channel *ch = container_of(napi, struct fp_channel, napi);
-	bool notify = false;
+	bool notify = false, closed;
 	int done = 0, err;
 
 	while (done < budget) {
@@ -183,13 +183,14 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 		notify = true;
 	if (notify)
 		notify_remote_via_irq(ch->irq);
-	if (fp_shmem_peer_closed(ch)) {
+	closed = fp_shmem_peer_closed(ch);
+	if (closed)
 		fp_channel_signal(ch, FP_PENDING_PEER_CLOSED);
-		done = min(done + 1, budget - 1);
-	}
 
+	/* An event that brought neither frames nor a close is spurious. */
 	if (done < budget && napi_complete_done(napi, done))
-		xen_irq_lateeoi(ch->irq, done ? 0 : XEN_EOI_FLAG_SPURIOUS);
+		xen_irq_lateeoi(ch->irq, done || closed ?
+				0 : XEN_EOI_FLAG_SPURIOUS);
 	return done;
 }
 

@@ -187,8 +187,13 @@ void fp_shmem_open(struct fp_channel *ch)
 	spin_lock_bh(&ch->tx_lock);
 	ch->tx_open = true;
 	spin_unlock_bh(&ch->tx_lock);
-	/* Frames may already wait for us; look once (NAPI re-arms itself). */
+	/*
+	 * Frames may already wait for us; look once (NAPI re-arms itself).
+	 * BH off so that the softirq runs when BH is enabled again.
+	 */
+	local_bh_disable();
 	napi_schedule(&ch->napi);
+	local_bh_enable();
 	notify_remote_via_irq(ch->irq);
 }
 
