@@ -18,9 +18,9 @@
 #include <xen/xen.h>
 #include "dom0.h"
 #include "event_dev.h"
+#include "root_sysfs.h"
 
 #define DOM0_EVENT_CAPACITY	1024
-#define DOM0_POLL_MS_MIN	10
 
 static char *mode = "event";
 module_param(mode, charp, 0444);
@@ -33,21 +33,6 @@ MODULE_PARM_DESC(poll_ms, "poll mode: milliseconds between scans (min 10, defaul
 struct workqueue_struct *dom0_wq;
 bool dom0_poll_mode;
 
-static int __init dom0_parse_params(void)
-{
-	if (!strcmp(mode, "poll")) {
-		dom0_poll_mode = true;
-	} else if (strcmp(mode, "event")) {
-		pr_err("mode must be \"event\" or \"poll\"\n");
-		return -EINVAL;
-	}
-	if (dom0_poll_ms < DOM0_POLL_MS_MIN) {
-		pr_err("poll_ms must be at least %u\n", DOM0_POLL_MS_MIN);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int __init symbiont_dom0_init(void)
 {
 	int err;
@@ -56,7 +41,7 @@ static int __init symbiont_dom0_init(void)
 		pr_err("not running in Xen dom0; refusing to load\n");
 		return -ENODEV;
 	}
-	err = dom0_parse_params();
+	err = symbiont_mode_parse(mode, dom0_poll_ms, &dom0_poll_mode);
 	if (err)
 		return err;
 

@@ -34,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "dom0.h"
+#include "root_sysfs.h"
 #include "event_dev.h"
 
 struct dom0_member_kobj {
@@ -51,47 +52,10 @@ static struct kset *members_kset;
 static DEFINE_SPINLOCK(members_lock);
 static atomic64_t dom0_generation = ATOMIC64_INIT(0);
 
-static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
+static u64 dom0_generation_read(void)
 {
-	return sysfs_emit(buf, "dom0\n");
+	return atomic64_read(&dom0_generation);
 }
-
-static ssize_t generation_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n",
-			  (u64)atomic64_read(&dom0_generation));
-}
-
-static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%s\n", dom0_poll_mode ? "poll" : "event");
-}
-
-static ssize_t poll_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%u\n", dom0_poll_ms);
-}
-
-static struct kobj_attribute role_attr = __ATTR_RO(role);
-static struct kobj_attribute generation_attr = __ATTR_RO(generation);
-static struct kobj_attribute mode_attr = __ATTR_RO(mode);
-static struct kobj_attribute poll_ms_attr = __ATTR_RO(poll_ms);
-
-static struct attribute *root_attrs[] = {
-	&role_attr.attr,
-	&generation_attr.attr,
-	&mode_attr.attr,
-	&poll_ms_attr.attr,
-	NULL,
-};
-
-static const struct attribute_group root_group = {
-	.attrs = root_attrs,
-};
 
 static void dom0_watch_sums(u64 *fired, u64 *dropped)
 {
@@ -228,7 +192,7 @@ void dom0_generation_bump(void)
 	char *envp[] = { env, NULL };
 	u64 gen = atomic64_inc_return(&dom0_generation);
 
-	sysfs_notify(root_kobj, NULL, "generation");
+	symbiont_root_generation_changed(root_kobj);
 	snprintf(env, sizeof(env), "SYMBIONT_GENERATION=%llu", gen);
 	symbiont_events_uevent(envp);
 }
@@ -291,12 +255,16 @@ int dom0_sysfs_init(void)
 {
 	int err;
 
-	root_kobj = kobject_create_and_add("symbiont", kernel_kobj);
+	static struct symbiont_root_info info = {
+		.role = "dom0",
+		.generation = dom0_generation_read,
+	};
+
+	info.poll_mode = dom0_poll_mode;
+	info.poll_ms = dom0_poll_ms;
+	root_kobj = symbiont_root_create(&info);
 	if (!root_kobj)
 		return -ENOMEM;
-	err = sysfs_create_group(root_kobj, &root_group);
-	if (err)
-		goto put_root;
 
 	stats_kobj = kobject_create_and_add("stats", root_kobj);
 	if (!stats_kobj) {
@@ -318,7 +286,7 @@ put_stats:
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
 put_root:
-	kobject_put(root_kobj);
+	symbiont_root_destroy(root_kobj);
 	root_kobj = NULL;
 	return err;
 }
@@ -329,6 +297,6 @@ void dom0_sysfs_exit(void)
 	members_kset = NULL;
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
-	kobject_put(root_kobj);
+	symbiont_root_destroy(root_kobj);
 	root_kobj = NULL;
 }

@@ -29,6 +29,7 @@
 #include <xen/xen.h>
 #include "event_dev.h"
 #include "guest.h"
+#include "root_sysfs.h"
 
 #define EVENT_LOG_CAPACITY 256
 
@@ -92,21 +93,6 @@ static struct notifier_block symbiont_reboot_nb = {
 	.notifier_call = symbiont_reboot,
 };
 
-static int parse_params(void)
-{
-	if (!strcmp(mode, "poll"))
-		symbiont_poll_mode = true;
-	else if (strcmp(mode, "event")) {
-		pr_err("mode must be event or poll, not %s\n", mode);
-		return -EINVAL;
-	}
-	if (symbiont_poll_ms < 10) {
-		pr_err("poll_ms must be at least 10\n");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int __init symbiont_guest_init(void)
 {
 	int err;
@@ -115,7 +101,7 @@ static int __init symbiont_guest_init(void)
 		pr_err("not a Xen guest (domU); refusing to load\n");
 		return -ENODEV;
 	}
-	err = parse_params();
+	err = symbiont_mode_parse(mode, symbiont_poll_ms, &symbiont_poll_mode);
 	if (err)
 		return err;
 

@@ -29,6 +29,7 @@
 #include <xen/interface/xen.h>
 #include "event_dev.h"
 #include "guest.h"
+#include "root_sysfs.h"
 
 struct peer_dir {
 	struct kobject kobj;
@@ -42,47 +43,6 @@ static struct kobject *stats_kobj;
 static struct kset *peers_kset;
 static LIST_HEAD(peer_dirs);
 static DEFINE_MUTEX(peers_lock);
-
-static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "guest\n");
-}
-
-static ssize_t generation_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", symbiont_view_generation());
-}
-
-static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%s\n", symbiont_poll_mode ? "poll" : "event");
-}
-
-static ssize_t poll_ms_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%u\n", symbiont_poll_ms);
-}
-
-static struct kobj_attribute role_attr = __ATTR_RO(role);
-static struct kobj_attribute generation_attr = __ATTR_RO(generation);
-static struct kobj_attribute mode_attr = __ATTR_RO(mode);
-static struct kobj_attribute poll_ms_attr = __ATTR_RO(poll_ms);
-
-static struct attribute *root_attrs[] = {
-	&role_attr.attr,
-	&generation_attr.attr,
-	&mode_attr.attr,
-	&poll_ms_attr.attr,
-	NULL,
-};
-
-static const struct attribute_group root_group = {
-	.attrs = root_attrs,
-};
 
 static ssize_t xs_requests_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -302,7 +262,7 @@ void symbiont_sysfs_generation_changed(void)
 
 	snprintf(gen, sizeof(gen), "SYMBIONT_GENERATION=%llu",
 		 symbiont_view_generation());
-	sysfs_notify(root_kobj, NULL, "generation");
+	symbiont_root_generation_changed(root_kobj);
 	symbiont_events_uevent(env);
 }
 
@@ -310,12 +270,16 @@ int symbiont_sysfs_init(void)
 {
 	int err;
 
-	root_kobj = kobject_create_and_add("symbiont", kernel_kobj);
+	static struct symbiont_root_info info = {
+		.role = "guest",
+		.generation = symbiont_view_generation,
+	};
+
+	info.poll_mode = symbiont_poll_mode;
+	info.poll_ms = symbiont_poll_ms;
+	root_kobj = symbiont_root_create(&info);
 	if (!root_kobj)
 		return -ENOMEM;
-	err = sysfs_create_group(root_kobj, &root_group);
-	if (err)
-		goto put_root;
 
 	err = -ENOMEM;
 	self_kobj = kobject_create_and_add("self", root_kobj);
@@ -345,7 +309,7 @@ put_self:
 	kobject_put(self_kobj);
 	self_kobj = NULL;
 put_root:
-	kobject_put(root_kobj);
+	symbiont_root_destroy(root_kobj);
 	root_kobj = NULL;
 	return err;
 }
@@ -357,6 +321,6 @@ void symbiont_sysfs_exit(void)
 	kobject_put(stats_kobj);
 	kobject_put(self_kobj);
 	self_kobj = NULL;
-	kobject_put(root_kobj);
+	symbiont_root_destroy(root_kobj);
 	root_kobj = NULL;
 }
