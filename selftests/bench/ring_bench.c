@@ -63,12 +63,12 @@ static void pin(int cpu)
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-/* Messages per measurement: about 400 MB of payload, at least 1M msgs. */
+/* Messages per measurement: about 200 MB of payload, at least 500k msgs. */
 static u64 msg_count(u32 len)
 {
-	u64 n = 400000000ull / len;
+	u64 n = 200000000ull / len;
 
-	return n < 1000000 ? 1000000 : n;
+	return n < 500000 ? 500000 : n;
 }
 
 /* Poll; after a while give the CPU away, in case the peer is preempted. */

@@ -176,7 +176,7 @@ static void *producer(void *arg)
 			if (notify)
 				evtchn_notify(&r->to_cons);
 			if (evtchn_wait(&r->to_prod, &r->failed)) {
-				run_fail(r, "producer lost a wakeup at seq %u (%u)", seq, 0);
+				run_fail(r, "the sending thread lost a wakeup at seq %u (%u)", seq, 0);
 				goto out;
 			}
 		}
@@ -229,7 +229,7 @@ static void *consumer(void *arg)
 		if (notify)
 			evtchn_notify(&r->to_prod);
 		if (!more && evtchn_wait(&r->to_cons, &r->failed)) {
-			run_fail(r, "consumer lost a wakeup at message %u (%u)", r->rcvd, 0);
+			run_fail(r, "the receiving thread lost a wakeup at message %u (%u)", r->rcvd, 0);
 			break;
 		}
 	}
