@@ -119,59 +119,64 @@ idle_cost() { # mode
 			"'"$1"'", a / s, b / s, c / s, d / s }' | while read -r l; do say "$l"; done
 }
 
-bench_mode() { # mode
-	m=$1
-	load_mode "$m"
-	say ""
-	say "== mode=$m (poll_ms=1000 when polling), N=$N per kind"
-	idle_cost "$m"
-	start_watchers
-	sleep 2
-
+bench_join() { # mode
 	d3=$(tb_domid g3)
 	i=0
 	while [ $i -lt "$N" ]; do
 		tb_exec g3 "rmmod symbiont_guest" >/dev/null
 		tb_wait_peers 60 g1 "$(tb_domids_of g2)"
 		tb_wait_peers 60 g2 "$(tb_domids_of g1)"
-		t0=$(tb_exec g3 "/tb/tb-xs now; insmod /lib/modules/symbiont_guest.ko mode=$m poll_ms=1000" | head -n 1)
+		t0=$(tb_exec g3 "/tb/tb-xs now; insmod /lib/modules/symbiont_guest.ko mode=$1 poll_ms=1000" | head -n 1)
 		t0=$((t0 - $(offset_of g3)))
-		record join "$d3" "$t0" "$R/$m-join.ns"
+		record join "$d3" "$t0" "$R/$1-join.ns"
 		i=$((i + 1))
 	done
-	say "join      $(stats "$R/$m-join.ns")"
+	say "$1 join         $(stats "$R/$1-join.ns")"
+}
 
-	for kind in shutdown destroy; do
-		i=0
-		while [ $i -lt "$N" ]; do
-			tb_create_guest g4
-			tb_wait_ready g4 180 || { say "g4 did not boot"; break; }
-			d4=$(tb_domid g4)
-			tb_wait_peers 60 g1 "$(tb_domids_of g2 g3 g4)"
-			t0=$(now)
-			if [ $kind = shutdown ]; then xl shutdown g4; else xl destroy g4; fi
-			record leave "$d4" "$t0" "$R/$m-$kind.ns"
-			tb_wait_for 60 sh -c '! xl domid g4'
-			i=$((i + 1))
-		done
-		say "$kind  $(stats "$R/$m-$kind.ns")"
+bench_leave() { # mode shutdown|destroy
+	i=0
+	while [ $i -lt "$N" ]; do
+		tb_create_guest g4 "symbiont_guest.mode=$1"
+		tb_wait_ready g4 180 || { say "g4 did not boot"; break; }
+		d4=$(tb_domid g4)
+		tb_wait_peers 60 g1 "$(tb_domids_of g2 g3 g4)"
+		t0=$(now)
+		if [ "$2" = shutdown ]; then xl shutdown g4; else xl destroy g4; fi
+		record leave "$d4" "$t0" "$R/$1-$2.ns"
+		tb_wait_for 60 sh -c '! xl domid g4'
+		i=$((i + 1))
 	done
+	say "$1 $2     $(stats "$R/$1-$2.ns")"
+}
 
+bench_migrate() { # mode
 	i=0
 	while [ $i -lt "$N" ]; do
 		d3=$(tb_domid g3)
 		t0=$(now)
 		xl save g3 /tmp/g3.save >/dev/null 2>&1 &
-		record update "$d3" "$t0" "$R/$m-migrate-out.ns"
+		record update "$d3" "$t0" "$R/$1-migrate-out.ns"
 		wait
 		xl restore /tmp/g3.save >/dev/null 2>&1
 		t0=$(now)
 		rm -f /tmp/g3.save
-		record join "$(tb_domid g3)" "$t0" "$R/$m-migrate-in.ns"
+		record join "$(tb_domid g3)" "$t0" "$R/$1-migrate-in.ns"
 		i=$((i + 1))
 	done
-	say "migrate-out $(stats "$R/$m-migrate-out.ns")  (xl save start -> peers see migrating)"
-	say "migrate-in  $(stats "$R/$m-migrate-in.ns")  (xl restore returned -> peers list the new domid)"
+	say "$1 migrate-out  $(stats "$R/$1-migrate-out.ns")  (xl save start -> peers see migrating)"
+	say "$1 migrate-in   $(stats "$R/$1-migrate-in.ns")  (xl restore returned -> peers list the new domid)"
+}
+
+# Each kind in event mode then in poll mode, so a cut-short run still
+# pairs what it measured.
+run_kind() { # kind [arg]
+	for m in event poll; do
+		load_mode "$m"
+		start_watchers
+		sleep 2
+		"bench_$1" "$m" ${2:+"$2"}
+	done
 }
 
 OBS="g1 g2"
@@ -183,7 +188,13 @@ for g in g1 g2 g3; do
 done
 say "raw XenStore write->watch hop (half a dom0<->guest round trip): $(stats "$R/raw-hop.ns")"
 
-bench_mode event
-bench_mode poll
+for m in event poll; do
+	load_mode "$m"
+	idle_cost "$m"
+done
+run_kind join
+run_kind leave shutdown
+run_kind leave destroy
+run_kind migrate
 say ""
 say "raw samples (ns): /results/bench/*.ns"

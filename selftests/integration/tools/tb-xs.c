@@ -68,11 +68,30 @@ static int xs_open(void)
 	return fd;
 }
 
+static int read_full(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(xs_fd, p, len);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * One message: the device and the socket are byte streams (a read may
+ * hold a reply and a watch event back to back), so read the header, then
+ * exactly its body.
+ */
 static int xs_recv(struct xs_msg *m)
 {
-	ssize_t n = read(xs_fd, m, sizeof(*m) - 1);
-
-	if (n < 16 || (size_t)n != 16 + m->len)
+	if (read_full(m, 16) || m->len >= sizeof(m->body) ||
+	    read_full(m->body, m->len))
 		return -1;
 	m->body[m->len] = '\0';
 	return 0;
@@ -121,21 +140,53 @@ static int flood(const char *path, long count, const char *a, const char *b)
 	return 0;
 }
 
+/* Current value of path into buf ("" if missing). */
+static void xs_value(const char *path, char *buf, size_t size)
+{
+	struct xs_msg r;
+
+	if (xs_request(XS_READ, path, NULL, &r))
+		r.body[0] = '\0';
+	snprintf(buf, size, "%s", r.body);
+}
+
+/*
+ * Block until path holds a value other than *last (a watch on it must be
+ * registered); store it in *last. Whether the registration firing comes
+ * before or after the XS_WATCH reply, it only causes one extra read.
+ */
+static int await_change(const char *path, char *last, size_t size)
+{
+	char now[64];
+	struct xs_msg m;
+
+	for (;;) {
+		xs_value(path, now, sizeof(now));
+		if (strcmp(now, last)) {
+			snprintf(last, size, "%s", now);
+			return 0;
+		}
+		do {
+			if (xs_recv(&m))
+				return -1;
+		} while (m.type != XS_WATCH_EVENT);
+	}
+}
+
 static int echo_times(const char *in, const char *out, long count)
 {
-	struct xs_msg m, r;
-	char val[32];
-	long seen = -1;	/* the watch fires once on registration */
+	char last[64], val[32];
+	struct xs_msg r;
+	long i;
 
 	if (xs_request(XS_WATCH, in, "tb-xs", &r))
 		return 1;
-	while (seen < count) {
-		if (xs_recv(&m))
+	xs_value(in, last, sizeof(last));
+	for (i = 0; i < count; i++) {
+		if (await_change(in, last, sizeof(last)))
 			return 1;
-		if (m.type != XS_WATCH_EVENT)
-			continue;
 		snprintf(val, sizeof(val), "%llu", realtime_ns());
-		if (seen++ >= 0 && xs_request(XS_WRITE, out, val, &r))
+		if (xs_request(XS_WRITE, out, val, &r))
 			return 1;
 	}
 	return 0;
@@ -144,32 +195,24 @@ static int echo_times(const char *in, const char *out, long count)
 static int ping_times(const char *in, const char *out, long count)
 {
 	struct timespec pause = { 0, 100 * 1000000L };
-	struct xs_msg m, r;
-	char val[32];
+	char last[64], val[32];
+	struct xs_msg r;
 	long i;
 
 	if (xs_request(XS_WATCH, out, "tb-xs", &r))
 		return 1;
-	do {		/* swallow the registration firing */
-		if (xs_recv(&m))
-			return 1;
-	} while (m.type != XS_WATCH_EVENT);
+	xs_value(out, last, sizeof(last));
 	for (i = 0; i < count; i++) {
 		unsigned long long t0, t1, echoed;
 
 		nanosleep(&pause, NULL);
 		t0 = realtime_ns();
 		snprintf(val, sizeof(val), "%llu", t0);
-		if (xs_request(XS_WRITE, in, val, &r))
+		if (xs_request(XS_WRITE, in, val, &r) ||
+		    await_change(out, last, sizeof(last)))
 			return 1;
-		do {
-			if (xs_recv(&m))
-				return 1;
-		} while (m.type != XS_WATCH_EVENT);
 		t1 = realtime_ns();
-		if (xs_request(XS_READ, out, NULL, &r))
-			return 1;
-		echoed = strtoull(r.body, NULL, 10);
+		echoed = strtoull(last, NULL, 10);
 		printf("%llu %lld\n", t1 - t0,
 		       (long long)(echoed - (t0 + (t1 - t0) / 2)));
 		fflush(stdout);
