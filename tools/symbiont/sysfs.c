@@ -97,6 +97,8 @@ int sym_check_loaded(void)
  * Read the value in path into buf without its trailing newline. Returns 0,
  * -ENOENT if the file does not exist (not reported: callers decide whether
  * that is a race or an error), or -1 for any other failure (reported).
+ * A sysfs file whose kobject is removed while we hold it open fails with
+ * ENODEV: that is the same race as ENOENT and is reported as -ENOENT.
  */
 int sym_read_raw(const char *path, char *buf, size_t size)
 {
@@ -106,7 +108,7 @@ int sym_read_raw(const char *path, char *buf, size_t size)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT || errno == ENODEV)
 			return -ENOENT;
 		sym_err("cannot read %s: %s", path, strerror(errno));
 		return -1;
@@ -130,6 +132,8 @@ int sym_read_raw(const char *path, char *buf, size_t size)
 			if (errno == EINTR)
 				continue;
 			close(fd);
+			if (errno == ENODEV)
+				return -ENOENT;
 			goto read_err;
 		}
 		if (r == 0)
