@@ -131,8 +131,11 @@ int sym_read_raw(const char *path, char *buf, size_t size)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			int err = errno;
+
 			close(fd);
-			if (errno == ENODEV)
+			errno = err;
+			if (err == ENODEV)
 				return -ENOENT;
 			goto read_err;
 		}
