@@ -63,7 +63,7 @@ soak: modules tool
 	@scripts/run-stage soak
 
 bench-discovery: modules tool
-	@scripts/bench-discovery $(BENCH_N)
+	@scripts/bench-discovery $(BENCH_N) $(BENCH_N_LEAVE)
 
 check: modules tool
 	@scripts/check
