@@ -80,6 +80,8 @@ int dom0_xs_write(struct xenbus_transaction t, const char *path,
 int dom0_xs_rm(struct xenbus_transaction t, const char *path);
 int dom0_xs_transaction_start(struct xenbus_transaction *t);
 int dom0_xs_transaction_end(struct xenbus_transaction t, bool abort);
+int dom0_xs_transact(int (*fill)(struct xenbus_transaction t, void *ctx),
+		     void *ctx, int tries);
 u64 dom0_xs_requests(void);
 
 /* domains.c */

@@ -189,28 +189,33 @@ generation:
 }
 
 /* Writes rec (FP_XS_ABSENT: removes it) into P's view for M. */
+struct relay_fill_ctx {
+	u16 p;
+	u16 m;
+	const struct fp_record *rec;
+	u64 generation;
+};
+
+static int relay_fill_fn(struct xenbus_transaction t, void *arg)
+{
+	struct relay_fill_ctx *ctx = arg;
+
+	return relay_fill(t, ctx->p, ctx->m, ctx->rec, ctx->generation);
+}
+
 static int relay_write(struct symbiont_domain *dp, u16 m,
 		       const struct fp_record *rec)
 {
-	u64 generation = dp->view_generation + 1;
-	struct xenbus_transaction t;
-	int tries, err;
+	struct relay_fill_ctx ctx = {
+		.p = dp->domid,
+		.m = m,
+		.rec = rec,
+		.generation = dp->view_generation + 1,
+	};
+	u64 generation = ctx.generation;
+	int err;
 
-	for (tries = 0; tries < RELAY_TRIES; tries++) {
-		err = dom0_xs_transaction_start(&t);
-		if (err)
-			break;
-		err = relay_fill(t, dp->domid, m, rec, generation);
-		if (err) {
-			dom0_xs_transaction_end(t, true);
-			if (err == -EAGAIN)
-				continue;
-			break;
-		}
-		err = dom0_xs_transaction_end(t, false);
-		if (err != -EAGAIN)
-			break;
-	}
+	err = dom0_xs_transact(relay_fill_fn, &ctx, RELAY_TRIES);
 	if (!err)
 		dp->view_generation = generation;
 	return err;

@@ -98,27 +98,30 @@ static int dom0_view_fill(struct xenbus_transaction t,
 	return dom0_view_put(t, base, "generation", gen);
 }
 
+struct view_fill_ctx {
+	struct symbiont_domain *m;
+	const struct list_head *members;
+	u64 generation;
+};
+
+static int view_fill_fn(struct xenbus_transaction t, void *arg)
+{
+	struct view_fill_ctx *ctx = arg;
+
+	return dom0_view_fill(t, ctx->m, ctx->members, ctx->generation);
+}
+
 int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
 {
-	u64 generation = m->view_generation + 1;
-	struct xenbus_transaction t;
-	int tries, err;
+	struct view_fill_ctx ctx = {
+		.m = m,
+		.members = members,
+		.generation = m->view_generation + 1,
+	};
+	u64 generation = ctx.generation;
+	int err;
 
-	for (tries = 0; tries < DOM0_VIEW_TRIES; tries++) {
-		err = dom0_xs_transaction_start(&t);
-		if (err)
-			break;
-		err = dom0_view_fill(t, m, members, generation);
-		if (err) {
-			dom0_xs_transaction_end(t, true);
-			if (err == -EAGAIN)
-				continue;
-			break;
-		}
-		err = dom0_xs_transaction_end(t, false);
-		if (err != -EAGAIN)
-			break;
-	}
+	err = dom0_xs_transact(view_fill_fn, &ctx, DOM0_VIEW_TRIES);
 
 	switch (err) {
 	case 0:
@@ -128,9 +131,8 @@ int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
 		/* Gone: its own work will see that and drop it. */
 		return 0;
 	default:
-		pr_warn_ratelimited("domain %u: cannot write view (%d after %d tries)\n",
-				    m->domid, err,
-				    min(tries + 1, DOM0_VIEW_TRIES));
+		pr_warn_ratelimited("domain %u: cannot write view (%d)\n",
+				    m->domid, err);
 		return err;
 	}
 }

@@ -80,3 +80,31 @@ int dom0_xs_transaction_end(struct xenbus_transaction t, bool abort)
 	dom0_xs_count();
 	return xenbus_transaction_end(t, abort);
 }
+
+/*
+ * Run fill inside a transaction, retrying the whole transaction while
+ * xenstored (or fill) answers -EAGAIN, at most tries times.
+ */
+int dom0_xs_transact(int (*fill)(struct xenbus_transaction t, void *ctx),
+		     void *ctx, int tries)
+{
+	struct xenbus_transaction t;
+	int err = -EAGAIN;
+
+	while (tries-- > 0) {
+		err = dom0_xs_transaction_start(&t);
+		if (err)
+			break;
+		err = fill(t, ctx);
+		if (err) {
+			dom0_xs_transaction_end(t, true);
+			if (err == -EAGAIN)
+				continue;
+			break;
+		}
+		err = dom0_xs_transaction_end(t, false);
+		if (err != -EAGAIN)
+			break;
+	}
+	return err;
+}
