@@ -4,12 +4,9 @@
  * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,state}
  * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
  *
- * /sys/kernel/symbiont belongs to symbiont_guest.ko, which exports no
- * handle to it; we find its kernfs node by name and take a reference on
- * the kobject behind it (kernfs keeps a directory's kobject in ->priv).
- * symbiont_guest cannot unload while we are loaded (we use its symbols),
- * so the directory outlives ours. (Better: an exported accessor in the
- * guest module; see the report of the draft.)
+ * /sys/kernel/symbiont belongs to symbiont_guest.ko
+ * (symbiont_sysfs_root()); it cannot unload while we use its symbols, so
+ * the directory outlives ours. We hold a reference anyway.
  *
  * Data flow: show() reads the counters with READ_ONCE/atomic64_read; no
  * lock. channels/ is a kset, so add and remove of a channel reach udev.
@@ -20,7 +17,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kernfs.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include "fastpath.h"
@@ -112,15 +108,7 @@ void fp_sysfs_del(struct fp_channel *ch)
 
 int fp_sysfs_init(void)
 {
-	struct kernfs_node *kn;
-
-	kn = kernfs_find_and_get(kernel_kobj->sd, "symbiont");
-	if (!kn) {
-		pr_err("/sys/kernel/symbiont not found: is symbiont_guest loaded?\n");
-		return -ENOENT;
-	}
-	symbiont_root = kobject_get(kn->priv);
-	kernfs_put(kn);
+	symbiont_root = kobject_get(symbiont_sysfs_root());
 	if (!symbiont_root)
 		return -ENOENT;
 

@@ -21,6 +21,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/export.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -30,6 +31,7 @@
 #include "event_dev.h"
 #include "guest.h"
 #include "root_sysfs.h"
+#include <symbiont/symbiont.h>
 
 struct peer_dir {
 	struct kobject kobj;
@@ -38,6 +40,14 @@ struct peer_dir {
 };
 
 static struct kobject *root_kobj;
+
+/* For consumers' own subdirectories; valid while they hold our symbols. */
+struct kobject *symbiont_sysfs_root(void)
+{
+	return root_kobj;
+}
+EXPORT_SYMBOL_GPL(symbiont_sysfs_root);
+
 static struct kobject *self_kobj;
 static struct kobject *stats_kobj;
 static struct kset *peers_kset;

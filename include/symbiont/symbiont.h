@@ -18,6 +18,7 @@
 #ifndef SYMBIONT_SYMBIONT_H
 #define SYMBIONT_SYMBIONT_H
 
+#include <linux/kobject.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
 
@@ -59,6 +60,12 @@ int symbiont_peer_for_each(int (*fn)(const struct symbiont_peer *peer,
 				     void *ctx), void *ctx);
 
 u16 symbiont_self_domid(void);
+
+/*
+ * /sys/kernel/symbiont, for a consumer's own subdirectory (the fast path
+ * adds channels/). Valid while the caller uses this module's symbols.
+ */
+struct kobject *symbiont_sysfs_root(void);
 
 int symbiont_register_notifier(struct notifier_block *nb);
 int symbiont_unregister_notifier(struct notifier_block *nb);
