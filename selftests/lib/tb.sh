@@ -255,3 +255,24 @@ tb_wait_peers() { # seconds guest expected-domids
 tb_meminfo() { # field (kB) in dom0
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
 }
+
+# --- symbiont fast-path helpers (dom0) ---
+
+# One file of GUEST's channel to the peer with domid PEER ('' if none).
+tb_chan() { # guest peer-domid file
+	tb_exec "$1" "cat /sys/kernel/symbiont/channels/$2/$3 2>/dev/null"
+}
+
+tb_wait_chan() { # seconds guest peer-domid state
+	tb_wait_for "$1" sh -c ". /tb/tb.sh; [ \"\$(tb_chan $2 $3 state)\" = '$4' ]"
+}
+
+# Packets through GUEST's eth0, both ways: the normal path.
+tb_nic_packets() { # guest
+	tb_exec "$1" 'echo $(( $(cat /sys/class/net/eth0/statistics/tx_packets) + $(cat /sys/class/net/eth0/statistics/rx_packets) ))'
+}
+
+# Packets through GUEST's channel to PEER, both ways: the fast path.
+tb_chan_packets() { # guest peer-domid
+	tb_exec "$1" "echo \$(( \$(cat /sys/kernel/symbiont/channels/$2/tx_packets) + \$(cat /sys/kernel/symbiont/channels/$2/rx_packets) ))"
+}

@@ -536,6 +536,53 @@ else
 	echo "ok $n - watch on sysfs blocks in one poll() # SKIP needs strace and a sysfs attribute"
 fi
 
+# --- channels ---------------------------------------------------------------
+
+# add_chan ROOT PEER STATE TXP TXB RXP RXB FB ERR: built aside, renamed in
+add_chan() {
+	local t="$1/.newchan.$2" f v
+	put "$t/state" "$3"
+	shift 3
+	for f in tx_packets tx_bytes rx_packets rx_bytes fallbacks errors; do
+		v=$1
+		shift
+		put "$t/$f" "$v"
+	done
+	mkdir -p "$(dirname "$t")/channels"
+	mv "$t" "$(dirname "$t")/channels/${t##*.}"
+}
+C=$TMP/chan
+mk_guest "$C"
+add_peer "$C" peers 3
+add_chan "$C" 12 broken 0 0 0 0 4 1
+add_chan "$C" 3 connected 10 15000 9 700 2 0
+expect_out "channels: table sorted by peer, names from discovery" \
+"PEER   NAME              STATE         TX_PKTS      TX_BYTES     RX_PKTS      RX_BYTES  FALLBACKS  ERRORS
+3      vm3               connected          10         15000           9           700          2       0
+12     -                 broken              0             0           0             0          4       1" \
+	env SYMBIONT_SYSFS="$C" "$BIN" channels
+expect_json "channels -j: one object, counters as numbers, unknown name null" \
+	'len(d) == 1 and [c["peer"] for c in d[0]["channels"]] == [3, 12] and d[0]["channels"][0]["tx_bytes"] == 15000 and d[0]["channels"][0]["name"] == "vm3" and d[0]["channels"][1]["name"] is None and d[0]["channels"][1]["state"] == "broken" and d[0]["channels"][1]["errors"] == 1' \
+	env SYMBIONT_SYSFS="$C" "$BIN" -j channels
+expect_err "channels without the fast-path module: exit 1, one line" 1 \
+	"~is symbiont_fastpath loaded?" env SYMBIONT_SYSFS="$G3" "$BIN" channels
+put "$C/channels/12/state" weird
+expect_err "channels: malformed state is named with its file" 1 \
+	"symbiont: $C/channels/12/state: malformed channel state \"weird\"" \
+	env SYMBIONT_SYSFS="$C" "$BIN" channels
+put "$C/channels/12/state" idle
+put "$C/channels/12/rx_bytes" -1
+expect_err "channels: malformed counter is named with its file" 1 \
+	"symbiont: $C/channels/12/rx_bytes: malformed number \"-1\"" \
+	env SYMBIONT_SYSFS="$C" "$BIN" channels
+put "$C/channels/12/rx_bytes" 0
+rm "$C/channels/3/errors"
+expect_err "channels: a file missing from a live channel is an error" 1 \
+	"symbiont: cannot read $C/channels/3/errors: No such file or directory" \
+	env SYMBIONT_SYSFS="$C" "$BIN" channels
+expect_err "channels takes no argument" 2 \
+	"~unexpected argument 'x'" env SYMBIONT_SYSFS="$C" "$BIN" channels x
+
 # --- JSON escaping, man page, static binary ---------------------------------
 
 fail=
@@ -564,7 +611,7 @@ if command -v groff >/dev/null; then
 	fail=
 	groff -man -Tutf8 -ww "$MAN" >"$TMP/man.out" 2>"$TMP/man.err" || fail="groff failed"
 	[ -s "$TMP/man.err" ] && fail="$fail; warnings: $(head -c 300 "$TMP/man.err")"
-	for s in self list events watch --json --count --timeout SYMBIONT_SYSFS \
+	for s in self list events watch channels fallbacks --json --count --timeout SYMBIONT_SYSFS \
 		SYMBIONT_EVENTS "EXIT STATUS" overflow; do
 		# strip groff's overstrike bold/underline before searching
 		sed 's/.\x08//g' "$TMP/man.out" | grep -q -- "$s" ||

@@ -23,6 +23,7 @@ static const char usage_text[] =
 "  watch                print each change as it happens\n"
 "      -c, --count N        exit 0 after N changes\n"
 "      -t, --timeout SECS   exit 1 if nothing changes for SECS seconds\n"
+"  channels             fast-path channels to peers, with their counters (guest)\n"
 "\n"
 "Options:\n"
 "  -j, --json           JSON output (one object per line)\n"
@@ -41,6 +42,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "events", cmd_events },
 	{ "watch", cmd_watch },
+	{ "channels", cmd_channels },
 };
 
 enum { OPT_VERSION = 256 };

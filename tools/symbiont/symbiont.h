@@ -61,6 +61,7 @@ enum sym_kind {
 	SYM_K_STATE,
 	SYM_K_MODE,
 	SYM_K_ROLE,
+	SYM_K_CHAN_STATE,	/* idle, offered, connected, broken */
 };
 
 const char *sym_sysfs_root(void);
@@ -205,6 +206,7 @@ int cmd_self(const struct sym_opts *o);
 int cmd_list(const struct sym_opts *o);
 int cmd_events(const struct sym_opts *o);
 int cmd_watch(const struct sym_opts *o);
+int cmd_channels(const struct sym_opts *o);
 
 int sym_flush_stdout(void);
 

@@ -253,6 +253,8 @@ bool sym_valid(enum sym_kind kind, const char *s)
 		"joined", "migrating", "leaving", NULL };
 	static const char *const modes[] = { "event", "poll", NULL };
 	static const char *const roles[] = { "guest", "dom0", NULL };
+	static const char *const chan_states[] = {
+		"idle", "offered", "connected", "broken", NULL };
 	unsigned long long v;
 	unsigned int d;
 
@@ -275,6 +277,8 @@ bool sym_valid(enum sym_kind kind, const char *s)
 		return one_of(s, modes);
 	case SYM_K_ROLE:
 		return one_of(s, roles);
+	case SYM_K_CHAN_STATE:
+		return one_of(s, chan_states);
 	}
 	return false;
 }
@@ -291,6 +295,7 @@ const char *sym_kind_name(enum sym_kind kind)
 	case SYM_K_STATE: return "state";
 	case SYM_K_MODE:  return "mode";
 	case SYM_K_ROLE:  return "role";
+	case SYM_K_CHAN_STATE: return "channel state";
 	}
 	return "value";
 }

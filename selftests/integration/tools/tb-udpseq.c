@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tb-udpseq: a UDP stream with sequence numbers, to show that a fast-path
+ * teardown loses nothing (issue 4, "no loss at fallback").
+ *
+ *   tb-udpseq send ADDR PORT COUNT PPS   COUNT datagrams, paced at PPS
+ *   tb-udpseq recv ADDR PORT COUNT SECS  bind, count until all COUNT
+ *                                        arrived, or SECS passed, or
+ *                                        3 s went by with nothing new
+ *
+ * recv prints one line: "received R lost L dup D reordered O" where lost
+ * counts sequence numbers in [0, COUNT) never seen (duplicates cannot hide
+ * a loss), and exits 0 only when lost is 0. ADDR is IPv4 or IPv6 (for
+ * recv, the address to bind). Test infrastructure; static, like tb-xs.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAYLOAD	64
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tb-udpseq: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static int sock_for(const char *addr, unsigned int port,
+		    struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	int fd;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+	} else {
+		fprintf(stderr, "tb-udpseq: not an address: %s\n", addr);
+		exit(2);
+	}
+	fd = socket(ss->ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	return fd;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static int do_send(const char *addr, unsigned int port, uint32_t count,
+		   unsigned int pps)
+{
+	struct sockaddr_storage ss;
+	unsigned char buf[PAYLOAD] = { 0 };
+	struct timespec next;
+	socklen_t len;
+	uint32_t seq;
+	int fd = sock_for(addr, port, &ss, &len);
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (seq = 0; seq < count; seq++) {
+		uint32_t be = htonl(seq);
+
+		memcpy(buf, &be, sizeof(be));
+		/* A full socket or neighbour queue is not the channel's loss. */
+		while (sendto(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
+			      len) < 0) {
+			if (errno != ENOBUFS && errno != EAGAIN)
+				die("sendto");
+			usleep(1000);
+		}
+		next.tv_nsec += 1000000000L / pps;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	printf("sent %u\n", count);
+	return 0;
+}
+
+static int do_recv(const char *addr, unsigned int port, uint32_t count,
+		   unsigned int secs)
+{
+	uint64_t deadline = now_ns() + (uint64_t)secs * 1000000000u;
+	uint32_t received = 0, dup = 0, reordered = 0, lost = 0, seq, last = 0;
+	unsigned char *seen = calloc(count ? count : 1, 1);
+	int fd, rcvbuf = 4 << 20, got_any = 0;
+	struct sockaddr_storage ss;
+	unsigned char buf[2048];
+	socklen_t len;
+	uint32_t i;
+
+	if (!seen)
+		die("calloc");
+	fd = sock_for(addr, port, &ss, &len);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die("bind");
+	printf("listening\n");
+	fflush(stdout);
+	while (received < count && now_ns() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 3000) == 0 && got_any)
+			break;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			die("recv");
+		}
+		if (n < 4)
+			continue;
+		memcpy(&seq, buf, sizeof(seq));
+		seq = ntohl(seq);
+		if (seq >= count)
+			continue;
+		if (seen[seq]) {
+			dup++;
+			continue;
+		}
+		if (got_any && seq < last)
+			reordered++;
+		seen[seq] = 1;
+		last = seq;
+		got_any = 1;
+		received++;
+	}
+	for (i = 0; i < count; i++)
+		lost += !seen[i];
+	printf("received %u lost %u dup %u reordered %u\n", received, lost,
+	       dup, reordered);
+	return lost ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 6 && !strcmp(argv[1], "send"))
+		return do_send(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 0),
+			       atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
+	if (argc == 6 && !strcmp(argv[1], "recv"))
+		return do_recv(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 0),
+			       atoi(argv[5]));
+	fprintf(stderr, "usage: tb-udpseq send ADDR PORT COUNT PPS | recv ADDR PORT COUNT SECS\n");
+	return 2;
+}

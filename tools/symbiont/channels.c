@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "channels" subcommand: the fast-path channels of this guest, one per
+ * co-resident peer of its group, from /sys/kernel/symbiont/channels/<peer>/
+ * (symbiont_fastpath.ko; Documentation/ABI/testing/
+ * sysfs-kernel-symbiont-fastpath).
+ *
+ * A channel directory that vanishes while we read it (the peer left) is
+ * skipped; any other missing or malformed file is an error. The peer's
+ * name comes from peers/<peer>/name when discovery still lists it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "symbiont.h"
+
+struct sym_channel {
+	unsigned int peer;
+	char name[SYM_NAME_LEN];
+	char state[SYM_STATE_LEN];
+	unsigned long long counter[6];
+};
+
+/* The counters, in sysfs file order; also the JSON keys. */
+static const char *const counter_files[] = {
+	"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", "fallbacks",
+	"errors",
+};
+
+static int cmp_peer(const void *a, const void *b)
+{
+	const struct sym_channel *x = a, *y = b;
+
+	return (x->peer > y->peer) - (x->peer < y->peer);
+}
+
+/* 0, 1 if the directory vanished (skip), -1 reported. */
+static int load_channel(const char *dir, struct sym_channel *c)
+{
+	char path[SYM_PATH_LEN], num[32];
+	struct stat st;
+	size_t i;
+	int r;
+
+	if (sym_path(path, sizeof(path), "%s/state", dir))
+		return -1;
+	r = sym_read_value(path, SYM_K_CHAN_STATE, c->state, sizeof(c->state),
+			   false);
+	for (i = 0; !r && i < ARRAY_SIZE(counter_files); i++) {
+		if (sym_path(path, sizeof(path), "%s/%s", dir,
+			     counter_files[i]))
+			return -1;
+		r = sym_read_value(path, SYM_K_U64, num, sizeof(num), false);
+		if (!r)
+			sym_parse_u64(num, &c->counter[i]);
+	}
+	if (r == -ENOENT) {
+		if (stat(dir, &st) < 0 && errno == ENOENT)
+			return 1;
+		sym_err("cannot read %s: %s", path, strerror(ENOENT));
+		return -1;
+	}
+	if (r)
+		return -1;
+
+	/* Best effort: the peer may have left discovery already. */
+	if (sym_path(path, sizeof(path), "%s/peers/%u/name", sym_sysfs_root(),
+		     c->peer) ||
+	    sym_read_value(path, SYM_K_NAME, c->name, sizeof(c->name), false))
+		c->name[0] = '\0';
+	return 0;
+}
+
+static int load_channels(struct sym_channel **out, size_t *count)
+{
+	struct sym_channel *chans = NULL, *c;
+	char dir[SYM_PATH_LEN], sub[SYM_PATH_LEN], q[80];
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (sym_check_loaded() ||
+	    sym_path(dir, sizeof(dir), "%s/channels", sym_sysfs_root()))
+		return -1;
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			sym_err("%s: no such directory: is symbiont_fastpath loaded?",
+				dir);
+		else
+			sym_err("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			c = realloc(chans, cap * sizeof(*chans));
+			if (!c) {
+				sym_err("out of memory");
+				r = -1;
+				break;
+			}
+			chans = c;
+		}
+		c = &chans[n];
+		memset(c, 0, sizeof(*c));
+		if (sym_parse_domid(de->d_name, &c->peer)) {
+			json_escape(q, sizeof(q), de->d_name, 48);
+			sym_err("%s: malformed domid directory name \"%s\"",
+				dir, q);
+			r = -1;
+			break;
+		}
+		if (sym_path(sub, sizeof(sub), "%s/%s", dir, de->d_name)) {
+			r = -1;
+			break;
+		}
+		r = load_channel(sub, c);
+		if (r < 0)
+			break;
+		n += r == 0;
+		r = 0;
+	}
+	if (!r && errno) {
+		sym_err("cannot read %s: %s", dir, strerror(errno));
+		r = -1;
+	}
+	closedir(d);
+	if (r) {
+		free(chans);
+		return -1;
+	}
+	if (n)
+		qsort(chans, n, sizeof(*chans), cmp_peer);
+	*out = chans;
+	*count = n;
+	return 0;
+}
+
+static void channels_human(const struct sym_channel *chans, size_t n)
+{
+	size_t i;
+
+	printf("%-5s  %-16s  %-9s  %10s  %12s  %10s  %12s  %9s  %6s\n",
+	       "PEER", "NAME", "STATE", "TX_PKTS", "TX_BYTES", "RX_PKTS",
+	       "RX_BYTES", "FALLBACKS", "ERRORS");
+	for (i = 0; i < n; i++) {
+		const struct sym_channel *c = &chans[i];
+
+		printf("%-5u  %-16s  %-9s  %10llu  %12llu  %10llu  %12llu  %9llu  %6llu\n",
+		       c->peer, *c->name ? c->name : "-", c->state,
+		       c->counter[0], c->counter[1], c->counter[2],
+		       c->counter[3], c->counter[4], c->counter[5]);
+	}
+}
+
+static void channels_json(const struct sym_channel *chans, size_t n)
+{
+	FILE *f = stdout;
+	size_t i, k;
+
+	fputc('{', f);
+	json_key(f, "channels", true);
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",{" : "{", f);
+		json_key(f, "peer", true);
+		fprintf(f, "%u", chans[i].peer);
+		json_key(f, "name", false);
+		json_str_or_null(f, chans[i].name);
+		json_key(f, "state", false);
+		json_str(f, chans[i].state);
+		for (k = 0; k < ARRAY_SIZE(counter_files); k++) {
+			json_key(f, counter_files[k], false);
+			fprintf(f, "%llu", chans[i].counter[k]);
+		}
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+int cmd_channels(const struct sym_opts *o)
+{
+	struct sym_channel *chans;
+	size_t n;
+
+	if (load_channels(&chans, &n))
+		return SYM_EXIT_FAIL;
+	if (o->json)
+		channels_json(chans, n);
+	else
+		channels_human(chans, n);
+	free(chans);
+	return sym_flush_stdout() ? SYM_EXIT_FAIL : SYM_EXIT_OK;
+}
