@@ -99,6 +99,7 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	ch->state = FP_IDLE;
 	ch->irq = -1;
 	spin_lock_init(&ch->tx_lock);
+	__skb_queue_head_init(&ch->backlog);
 	atomic64_set(&ch->stats.fallbacks, 0);
 	atomic64_set(&ch->stats.errors, 0);
 	INIT_WORK(&ch->event_work, fp_event_work);

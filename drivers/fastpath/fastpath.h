@@ -108,6 +108,9 @@ struct fp_channel {
 
 	spinlock_t tx_lock;
 	bool tx_open;			/* under tx_lock: the hook may use tx */
+	/* Under tx_lock: frames waiting for ring space, oldest first. */
+	struct sk_buff_head backlog;
+	u32 backlog_bytes;
 	struct sym_ring_tx tx;
 	struct sym_ring_rx rx;
 	u32 *closed[2];			/* the closed words, by role */
@@ -159,6 +162,8 @@ void fp_negotiate_exit(void);
 int fp_tx_init(struct net_device *nic);
 void fp_tx_exit(struct net_device *nic);
 void fp_tx_reclaim(struct fp_channel *ch);
+void fp_tx_backlog_resend(struct fp_channel *ch);
+int fp_tx_kick(struct fp_channel *ch);
 void fp_tx_maybe_corrupt(struct fp_channel *ch);
 
 /* rx.c */

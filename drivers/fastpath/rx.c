@@ -161,8 +161,10 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct fp_channel *ch = container_of(napi, struct fp_channel, napi);
 	bool notify = false, closed;
-	int done = 0, err;
+	int done = 0, err, moved;
 
+	/* The event may also say the peer made room for our backlog. */
+	moved = fp_tx_kick(ch);
 	while (done < budget) {
 		err = fp_rx_one(ch, napi);
 		if (err == -EAGAIN) {
@@ -187,9 +189,9 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 	if (closed)
 		fp_channel_signal(ch, FP_PENDING_PEER_CLOSED);
 
-	/* An event that brought neither frames nor a close is spurious. */
+	/* An event that brought no frames, no room and no close is spurious. */
 	if (done < budget && napi_complete_done(napi, done))
-		xen_irq_lateeoi(ch->irq, done || closed ?
+		xen_irq_lateeoi(ch->irq, done || moved || closed ?
 				0 : XEN_EOI_FLAG_SPURIOUS);
 	return done;
 }

@@ -21,7 +21,8 @@
  *   3. disable NAPI, unbind the irq (closes the port; waits for a
  *      running handler), delete NAPI: nothing reads the RX ring any more;
  *   4. deliver what is left in the RX ring, take back what the peer has
- *      not consumed from the TX ring and re-send it through the NIC;
+ *      not consumed from the TX ring and re-send it through the NIC,
+ *      then the backlog of frames that never reached the ring;
  *   5. release memory: the mapper unmaps (before SELF_MIGRATE_OUT
  *      returns, so the save does not fail on foreign frames); the
  *      granter ends each grant with gnttab_end_foreign_access(ref, page),
@@ -278,6 +279,7 @@ void fp_shmem_teardown(struct fp_channel *ch)
 		fp_rx_drain(ch);
 		fp_tx_reclaim(ch);
 	}
+	fp_tx_backlog_resend(ch);
 	vfree(ch->rx_buf);
 	ch->rx_buf = NULL;
 

@@ -10,22 +10,28 @@
  *      skb's head and page fragments by sym_ring_sendv() (one copy into
  *      the dedicated shared pages) -> kick the peer if it asked -> consume
  *      the skb and return NF_STOLEN.
- *   Anything else - no channel, not open, ring full, frame too large,
- *   frag_list, a GSO type the header cannot carry - returns NF_ACCEPT and
- *   the frame takes the normal path unchanged (counted in fallbacks when
- *   a channel exists).
+ *   Ring full: the skb joins the channel's backlog (NF_STOLEN; later
+ *   frames queue behind it, so the stream keeps its order), we ask the
+ *   peer to kick us when the head fits, and its event's NAPI poll moves
+ *   the backlog on (fp_tx_kick). Queued skbs keep their socket charged,
+ *   so TCP Small Queues throttles the sender.
+ *   Anything else - no channel, not open, backlog over FP_BACKLOG_BYTES,
+ *   frame too large, frag_list, a GSO type the header cannot carry -
+ *   returns NF_ACCEPT and the frame takes the normal path unchanged
+ *   (counted in fallbacks when a channel exists).
  *
- * Teardown (fp_tx_reclaim, channel.c/shmem.c, fp_lock): the messages we
- * wrote that the peer has not consumed are copied back out of our TX ring
- * and re-sent with dev_queue_xmit(nic). fp_bypass, a per-CPU flag set
+ * Teardown (fp_tx_reclaim, fp_tx_backlog_resend; shmem.c, fp_lock): the
+ * messages we wrote that the peer has not consumed are copied back out of
+ * our TX ring and re-sent with dev_queue_xmit(nic), then the backlog. fp_bypass, a per-CPU flag set
  * around that call with BH off, makes the hook (which runs synchronously
  * inside dev_queue_xmit on this CPU) let them pass; unlike skb->mark it
  * cannot collide with marks users set.
  *
  * Locking: the hook runs in BH context under rcu_read_lock_bh (from
  * __dev_queue_xmit); it takes rcu_read_lock for the channel table and
- * ch->tx_lock for the ring (several CPUs transmit at once; the ring has
- * one producer). Teardown clears tx_open under the same lock.
+ * ch->tx_lock for the ring and the backlog (several CPUs transmit at
+ * once; the ring has one producer; NAPI flushes the backlog under it
+ * too). Teardown clears tx_open under the same lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +41,9 @@
 #include <linux/skbuff.h>
 #include <xen/events.h>
 #include "fastpath.h"
+
+/* Frames waiting for ring space; beyond this they take the NIC. */
+#define FP_BACKLOG_BYTES	(1u << 20)
 
 static DEFINE_PER_CPU(bool, fp_bypass);
 
@@ -50,21 +59,29 @@ void fp_tx_maybe_corrupt(struct fp_channel *ch)
 	WRITE_ONCE(ch->rx.ctrl->cons, ch->rx.cons + 5 * FP_RING_SIZE);
 }
 
-/* 0: in the ring (caller steals the skb); -errno: caller accepts it. */
-static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
+/* Can this frame be described as one ring message at all? */
+static int fp_tx_check(struct sk_buff *skb)
+{
+	struct virtio_net_hdr vnet;
+
+	if (skb_has_frag_list(skb) || skb->len > FP_MAX_MSG - FP_HDR_LEN)
+		return -EMSGSIZE;
+	if (virtio_net_hdr_from_skb(skb, &vnet, true, false, 0))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* Under tx_lock: one frame into the ring; 0, -ENOSPC or -EPROTO. */
+static int fp_tx_ring(struct fp_channel *ch, struct sk_buff *skb,
+		      bool *notify)
 {
 	struct sym_ring_iov iov[MAX_SKB_FRAGS + 2];
 	struct fp_frame_hdr hdr = {};
 	unsigned int n = 0, i;
-	bool notify = false;
 	int err;
 
-	if (skb_has_frag_list(skb) ||
-	    skb->len > FP_MAX_MSG - FP_HDR_LEN)
-		return -EMSGSIZE;
-	if (virtio_net_hdr_from_skb(skb, &hdr.vnet, true, false, 0))
-		return -EOPNOTSUPP;
-
+	/* fp_tx_check() passed: this cannot fail. */
+	virtio_net_hdr_from_skb(skb, &hdr.vnet, true, false, 0);
 	iov[n].base = &hdr;
 	iov[n++].len = sizeof(hdr);
 	iov[n].base = skb->data;
@@ -75,26 +92,120 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 		iov[n].base = skb_frag_address(frag);
 		iov[n++].len = skb_frag_size(frag);
 	}
-
-	spin_lock(&ch->tx_lock);
-	if (!ch->tx_open) {
-		spin_unlock(&ch->tx_lock);
-		return -ENOTCONN;
-	}
-	err = sym_ring_sendv(&ch->tx, FP_MSG_FRAME, iov, n, &notify);
+	err = sym_ring_sendv(&ch->tx, FP_MSG_FRAME, iov, n, notify);
 	if (!err) {
 		WRITE_ONCE(ch->stats.tx_packets, ch->stats.tx_packets + 1);
 		WRITE_ONCE(ch->stats.tx_bytes, ch->stats.tx_bytes + skb->len);
 		fp_tx_maybe_corrupt(ch);
 	}
+	return err;
+}
+
+/*
+ * Under tx_lock: move backlogged frames into the ring, oldest first, until
+ * it is full (then ask the peer to kick us when the head fits) or empty.
+ * Returns the frames moved, or -EPROTO.
+ */
+static int fp_tx_flush(struct fp_channel *ch, bool *notify)
+{
+	struct sk_buff *skb;
+	int moved = 0, err;
+
+	while ((skb = skb_peek(&ch->backlog))) {
+		err = fp_tx_ring(ch, skb, notify);
+		if (err == -ENOSPC) {
+			if (sym_ring_tx_final_check(&ch->tx,
+						    FP_HDR_LEN + skb->len,
+						    notify))
+				continue;
+			break;
+		}
+		if (err)	/* -EPROTO: teardown re-sends the backlog */
+			return err;
+		__skb_unlink(skb, &ch->backlog);
+		ch->backlog_bytes -= skb->len;
+		dev_consume_skb_any(skb);
+		moved++;
+	}
+	return moved;
+}
+
+/*
+ * 0: in the ring (the caller consumes the skb); 1: queued behind others
+ * (the skb is ours now); -errno: the caller lets it take the NIC.
+ */
+static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
+{
+	bool notify = false;
+	int err;
+
+	err = fp_tx_check(skb);
+	if (err)
+		return err;
+
+	spin_lock(&ch->tx_lock);
+	if (!ch->tx_open) {
+		err = -ENOTCONN;
+		goto unlock;
+	}
+	/* Frames keep their order: nothing overtakes the backlog. */
+	if (!skb_queue_empty(&ch->backlog)) {
+		err = fp_tx_flush(ch, &notify);
+		if (err < 0)
+			goto unlock;
+	}
+	if (skb_queue_empty(&ch->backlog)) {
+		err = fp_tx_ring(ch, skb, &notify);
+		if (err != -ENOSPC)
+			goto unlock;
+	}
+	if (ch->backlog_bytes + skb->len > FP_BACKLOG_BYTES) {
+		err = -ENOBUFS;
+		goto unlock;
+	}
+	/*
+	 * The skb keeps its socket charged while it waits here, so TCP
+	 * Small Queues slows the sender instead of the NIC taking the excess
+	 * (which would reorder the stream).
+	 */
+	__skb_queue_tail(&ch->backlog, skb);
+	ch->backlog_bytes += skb->len;
+	err = 1;
+	if (sym_ring_tx_final_check(&ch->tx,
+				    FP_HDR_LEN + skb_peek(&ch->backlog)->len,
+				    &notify) &&
+	    fp_tx_flush(ch, &notify) == -EPROTO)
+		fp_channel_signal(ch, FP_PENDING_ERROR);
+unlock:
 	spin_unlock(&ch->tx_lock);
 
 	if (err == -EPROTO)
 		fp_channel_signal(ch, FP_PENDING_ERROR);
-	/* -ENOSPC: the ring is full; this frame takes the NIC. */
 	if (notify)
 		notify_remote_via_irq(ch->irq);
 	return err;
+}
+
+/*
+ * NAPI, on the peer's event: it may have made room for the backlog.
+ * Returns the frames moved into the ring.
+ */
+int fp_tx_kick(struct fp_channel *ch)
+{
+	bool notify = false;
+	int moved = 0;
+
+	spin_lock(&ch->tx_lock);
+	if (ch->tx_open && !skb_queue_empty(&ch->backlog))
+		moved = fp_tx_flush(ch, &notify);
+	spin_unlock(&ch->tx_lock);
+	if (moved == -EPROTO) {
+		fp_channel_signal(ch, FP_PENDING_ERROR);
+		moved = 0;
+	}
+	if (notify)
+		notify_remote_via_irq(ch->irq);
+	return moved;
 }
 
 static unsigned int fp_egress(void *priv, struct sk_buff *skb,
@@ -119,12 +230,13 @@ static unsigned int fp_egress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	err = fp_tx_frame(ch, skb);
-	if (err)
+	if (err < 0)
 		atomic64_inc(&ch->stats.fallbacks);
 	rcu_read_unlock();
-	if (err)
+	if (err < 0)
 		return NF_ACCEPT;
-	consume_skb(skb);
+	if (!err)
+		consume_skb(skb);
 	return NF_STOLEN;
 }
 
@@ -145,6 +257,17 @@ int fp_tx_init(struct net_device *nic)
 void fp_tx_exit(struct net_device *nic)
 {
 	nf_unregister_net_hook(dev_net(nic), &fp_egress_ops);
+}
+
+/* Out on the NIC, past our own hook (which runs inside this call). */
+static void fp_tx_xmit_bypass(struct sk_buff *skb)
+{
+	local_bh_disable();
+	/* Read by fp_egress() inside this very call, on this CPU. */
+	this_cpu_write(fp_bypass, true);
+	dev_queue_xmit(skb);
+	this_cpu_write(fp_bypass, false);
+	local_bh_enable();
 }
 
 /* One taken-back message out on the NIC, past our hook. */
@@ -176,12 +299,7 @@ static void fp_tx_resend(struct fp_channel *ch, struct net_device *nic,
 		goto error;
 	}
 
-	local_bh_disable();
-	/* Read by fp_egress() inside this very call, on this CPU. */
-	this_cpu_write(fp_bypass, true);
-	dev_queue_xmit(skb);
-	this_cpu_write(fp_bypass, false);
-	local_bh_enable();
+	fp_tx_xmit_bypass(skb);
 	atomic64_inc(&ch->stats.fallbacks);
 	return;
 
@@ -229,5 +347,30 @@ void fp_tx_reclaim(struct fp_channel *ch)
 			break;
 		if (type == FP_MSG_FRAME)
 			fp_tx_resend(ch, nic, ch->rx_buf, len);
+	}
+}
+
+/*
+ * Teardown, after fp_tx_reclaim() (the ring holds older frames): the
+ * backlog goes out on the NIC, in order. Also on a channel that never had
+ * rings: the list is simply empty.
+ */
+void fp_tx_backlog_resend(struct fp_channel *ch)
+{
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&list);
+	spin_lock_bh(&ch->tx_lock);
+	skb_queue_splice_init(&ch->backlog, &list);
+	ch->backlog_bytes = 0;
+	spin_unlock_bh(&ch->tx_lock);
+
+	while ((skb = __skb_dequeue(&list))) {
+		atomic64_inc(&ch->stats.fallbacks);
+		if (fp_nic())
+			fp_tx_xmit_bypass(skb);
+		else
+			kfree_skb(skb);
 	}
 }

@@ -18,15 +18,22 @@ TB_FAILED=0
 TB_RESULTS=${TB_RESULTS:-/results}
 TB_BAD_DMESG='Oops|BUG|WARNING|general protection'
 
+# Dom0 scenarios also report each result live on the console (@@P lines).
+tb_live() {
+	[ -z "${TB_LIVE:-}" ] || echo "@@P   $*" >/dev/console
+}
+
 tb_ok() {
 	TB_N=$((TB_N + 1))
 	echo "ok $TB_N - $*"
+	tb_live "ok $TB_N - $*"
 }
 
 tb_fail() { # description [diagnostic...]
 	TB_N=$((TB_N + 1))
 	TB_FAILED=$((TB_FAILED + 1))
 	echo "not ok $TB_N - $1"
+	tb_live "not ok $TB_N - $1"
 	shift
 	for d in "$@"; do
 		echo "$d" | sed 's/^/# /'
@@ -102,7 +109,7 @@ type = "pv"
 kernel = "/boot/guest-vmlinuz"
 ramdisk = "/boot/guest-initrd.gz"
 extra = "console=hvc0 loglevel=5 $2"
-memory = 128
+memory = 256
 vcpus = 1
 vif = [ 'mac=00:16:3e:5b:00:$(printf %02x "$_idx"),bridge=xenbr0,script=/etc/xen/scripts/tb-vif' ]
 on_crash = "destroy"
@@ -214,7 +221,7 @@ tb_run_all() {
 		echo "@@P dom0: running scenario $_name"
 		_t0=$(date +%s)
 		mkdir -p "$TB_RESULTS/dom0"
-		timeout 900 sh "$_s" >"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
+		TB_LIVE=1 timeout 900 sh "$_s" >"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
 		echo "# exit status $?" >>"$TB_RESULTS/dom0/$_name.tap"
 		tb_tally "dom0: $_name ($(( $(date +%s) - _t0 )) s)" "$TB_RESULTS/dom0/$_name.tap"
 		tb_dmesg_check "dom0 scenario $_name" >>"$_dm"
