@@ -18,7 +18,7 @@ KBUILD_DIR := $(OUT)/kbuild
 GUESTS ?= 3
 
 .PHONY: all deps modules tool unit fuzz toolcheck check integration soak \
-	bench-discovery demo style clean help
+	bench-discovery bench-fastpath demo style clean help
 
 all: modules tool
 
@@ -30,6 +30,7 @@ help:
 	@echo "make unit|fuzz|toolcheck|integration   one stage of check"
 	@echo "make soak       the testbed tests with the full 100,000-write flood"
 	@echo "make bench-discovery [BENCH_N=20]   discovery latency/cost benchmark"
+	@echo "make bench-fastpath [BENCH_ROUNDS=3 BENCH_T=10]   fast path vs netfront"
 
 deps:
 	@scripts/deps.sh
@@ -64,6 +65,9 @@ soak: modules tool
 
 bench-discovery: modules tool
 	@scripts/bench-discovery $(BENCH_N) $(BENCH_N_LEAVE)
+
+bench-fastpath: modules tool
+	@scripts/bench-fastpath $(BENCH_ROUNDS) $(BENCH_T)
 
 check: modules tool
 	@scripts/check

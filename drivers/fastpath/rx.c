@@ -160,7 +160,7 @@ static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
 int fp_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct fp_channel *ch = container_of(napi, struct fp_channel, napi);
-	bool notify = false, closed;
+	bool notify = false, kick, more, closed;
 	int done = 0, err, moved;
 
 	/* The event may also say the peer made room for our backlog. */
@@ -168,8 +168,13 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 	while (done < budget) {
 		err = fp_rx_one(ch, napi);
 		if (err == -EAGAIN) {
-			/* Re-arms prod_event; true if a message raced in. */
-			if (sym_ring_rx_final_check(&ch->rx, &notify))
+			/*
+			 * Re-arms prod_event; true if a message raced in. Its
+			 * kick flag is per call: a later call must not lose it.
+			 */
+			more = sym_ring_rx_final_check(&ch->rx, &kick);
+			notify |= kick;
+			if (more)
 				continue;
 			break;
 		}

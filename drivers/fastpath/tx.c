@@ -102,6 +102,20 @@ static int fp_tx_ring(struct fp_channel *ch, struct sk_buff *skb,
 }
 
 /*
+ * Under tx_lock, after -ENOSPC: ask the peer to kick us when a frame of
+ * len fits; true if it fits already. *notify accumulates (the ring
+ * library's final check resets its own flag).
+ */
+static bool fp_tx_wait_room(struct fp_channel *ch, u32 len, bool *notify)
+{
+	bool kick, room;
+
+	room = sym_ring_tx_final_check(&ch->tx, FP_HDR_LEN + len, &kick);
+	*notify |= kick;
+	return room;
+}
+
+/*
  * Under tx_lock: move backlogged frames into the ring, oldest first, until
  * it is full (then ask the peer to kick us when the head fits) or empty.
  * Returns the frames moved, or -EPROTO.
@@ -114,9 +128,7 @@ static int fp_tx_flush(struct fp_channel *ch, bool *notify)
 	while ((skb = skb_peek(&ch->backlog))) {
 		err = fp_tx_ring(ch, skb, notify);
 		if (err == -ENOSPC) {
-			if (sym_ring_tx_final_check(&ch->tx,
-						    FP_HDR_LEN + skb->len,
-						    notify))
+			if (fp_tx_wait_room(ch, skb->len, notify))
 				continue;
 			break;
 		}
@@ -171,9 +183,7 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 	__skb_queue_tail(&ch->backlog, skb);
 	ch->backlog_bytes += skb->len;
 	err = 1;
-	if (sym_ring_tx_final_check(&ch->tx,
-				    FP_HDR_LEN + skb_peek(&ch->backlog)->len,
-				    &notify) &&
+	if (fp_tx_wait_room(ch, skb_peek(&ch->backlog)->len, &notify) &&
 	    fp_tx_flush(ch, &notify) == -EPROTO)
 		fp_channel_signal(ch, FP_PENDING_ERROR);
 unlock:

@@ -115,7 +115,9 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 	if (!seen)
 		die("calloc");
 	fd = sock_for(addr, port, &ss, &len);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Past rmem_max (root): a burst of re-sent frames must not overflow us. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)&ss, len))
 		die("bind");
 	printf("listening\n");
