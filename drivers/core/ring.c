@@ -36,42 +36,62 @@ static inline u32 ring_min(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
-/* Copies len (<= size) bytes to free-running position pos of the area. */
-static void ring_write(u8 *data, u32 size, u32 pos, const u8 *src, u32 len)
+/* Address of byte off (< size) of a segmented area. */
+static inline u8 *ring_at(u8 *const *segs, u32 shift, u32 off)
 {
-	u32 off = pos & (size - 1);
-	u32 first = ring_min(len, size - off);
-
-	if (!len)
-		return;
-	memcpy(data + off, src, first);
-	if (len > first)
-		memcpy(data, src + first, len - first);
+	return segs[off >> shift] + (off & ((1u << shift) - 1));
 }
 
-static void ring_zero(u8 *data, u32 size, u32 pos, u32 len)
+/* Bytes from off to the end of its segment (which may be the area's end). */
+static inline u32 ring_seg_left(u32 shift, u32 off)
 {
-	u32 off = pos & (size - 1);
-	u32 first = ring_min(len, size - off);
+	return (1u << shift) - (off & ((1u << shift) - 1));
+}
 
-	if (!len)
-		return;
-	memset(data + off, 0, first);
-	if (len > first)
-		memset(data, 0, len - first);
+/*
+ * Copies len (<= size) bytes to free-running position pos of the area, one
+ * segment at a time: at most size / segment + 1 iterations, and len is
+ * bounded by max_msg, never by the peer.
+ */
+static void ring_write(u8 *const *segs, u32 shift, u32 size, u32 pos,
+		       const u8 *src, u32 len)
+{
+	while (len) {
+		u32 off = pos & (size - 1);
+		u32 n = ring_min(len, ring_seg_left(shift, off));
+
+		memcpy(ring_at(segs, shift, off), src, n);
+		pos += n;
+		src += n;
+		len -= n;
+	}
+}
+
+static void ring_zero(u8 *const *segs, u32 shift, u32 size, u32 pos, u32 len)
+{
+	while (len) {
+		u32 off = pos & (size - 1);
+		u32 n = ring_min(len, ring_seg_left(shift, off));
+
+		memset(ring_at(segs, shift, off), 0, n);
+		pos += n;
+		len -= n;
+	}
 }
 
 /* Copies len (<= size) bytes out of the area from free-running pos. */
-static void ring_read(const u8 *data, u32 size, u32 pos, u8 *dst, u32 len)
+static void ring_read(u8 *const *segs, u32 shift, u32 size, u32 pos,
+		      u8 *dst, u32 len)
 {
-	u32 off = pos & (size - 1);
-	u32 first = ring_min(len, size - off);
+	while (len) {
+		u32 off = pos & (size - 1);
+		u32 n = ring_min(len, ring_seg_left(shift, off));
 
-	if (!len)
-		return;
-	memcpy(dst, data + off, first);
-	if (len > first)
-		memcpy(dst + first, data, len - first);
+		memcpy(dst, ring_at(segs, shift, off), n);
+		pos += n;
+		dst += n;
+		len -= n;
+	}
 }
 
 void sym_ring_shared_init(struct sym_ring_ctrl *ctrl)
@@ -82,15 +102,31 @@ void sym_ring_shared_init(struct sym_ring_ctrl *ctrl)
 	SYM_WRITE_ONCE(ctrl->cons_event, 1);
 }
 
-static int ring_check_geometry(const struct sym_ring_ctrl *ctrl, const void *data,
-			       u32 size, u32 *max_msg)
+static u32 ring_log2(u32 v)
 {
+	u32 shift = 0;
+
+	while ((1u << shift) < v)
+		shift++;
+	return shift;
+}
+
+static int ring_check_geometry(const struct sym_ring_ctrl *ctrl,
+			       u8 *const *segs, u32 seg_size, u32 nsegs,
+			       u32 *max_msg)
+{
+	u32 size = seg_size * nsegs, i;
+
 	_Static_assert(sizeof(struct sym_ring_ctrl) == 256, "ctrl layout is ABI");
 
-	if (!ctrl || !data || ((unsigned long)data & (SYM_RING_ALIGN - 1)))
+	if (!ctrl || !segs || !nsegs || (nsegs & (nsegs - 1)))
 		return -EINVAL;
-	if (size < SYM_RING_MIN_SIZE || size > SYM_RING_MAX_SIZE || (size & (size - 1)))
+	if (seg_size < SYM_RING_MIN_SIZE || (seg_size & (seg_size - 1)) ||
+	    seg_size > SYM_RING_MAX_SIZE / nsegs)
 		return -EINVAL;
+	for (i = 0; i < nsegs; i++)
+		if (!segs[i] || ((unsigned long)segs[i] & (SYM_RING_ALIGN - 1)))
+			return -EINVAL;
 	if (!*max_msg)
 		*max_msg = SYM_RING_DEFAULT_MAX_MSG(size);
 	if (*max_msg > size - SYM_RING_HDR_SIZE || SYM_RING_RECORD_SIZE(*max_msg) > size)
@@ -98,33 +134,92 @@ static int ring_check_geometry(const struct sym_ring_ctrl *ctrl, const void *dat
 	return 0;
 }
 
-int sym_ring_tx_init(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
-		     void *data, u32 size, u32 max_msg)
+int sym_ring_tx_init_segs(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
+			  u8 *const *segs, u32 seg_size, u32 nsegs,
+			  u32 max_msg)
 {
-	int ret = ring_check_geometry(ctrl, data, size, &max_msg);
+	int ret = ring_check_geometry(ctrl, segs, seg_size, nsegs, &max_msg);
 
 	if (ret)
 		return ret;
 	memset(tx, 0, sizeof(*tx));
 	tx->ctrl = ctrl;
-	tx->data = data;
-	tx->size = size;
+	tx->segs = segs;
+	tx->seg_shift = ring_log2(seg_size);
+	tx->size = seg_size * nsegs;
 	tx->max_msg = max_msg;
 	return 0;
 }
 
-int sym_ring_rx_init(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
-		     void *data, u32 size, u32 max_msg)
+int sym_ring_rx_init_segs(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
+			  u8 *const *segs, u32 seg_size, u32 nsegs,
+			  u32 max_msg)
 {
-	int ret = ring_check_geometry(ctrl, data, size, &max_msg);
+	int ret = ring_check_geometry(ctrl, segs, seg_size, nsegs, &max_msg);
 
 	if (ret)
 		return ret;
 	memset(rx, 0, sizeof(*rx));
 	rx->ctrl = ctrl;
-	rx->data = data;
-	rx->size = size;
+	rx->segs = segs;
+	rx->seg_shift = ring_log2(seg_size);
+	rx->size = seg_size * nsegs;
 	rx->max_msg = max_msg;
+	return 0;
+}
+
+int sym_ring_tx_init(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
+		     void *data, u32 size, u32 max_msg)
+{
+	u8 *seg0 = data;
+	int ret;
+
+	if (!data)
+		return -EINVAL;
+	ret = sym_ring_tx_init_segs(tx, ctrl, &seg0, size, 1, max_msg);
+	tx->seg0 = seg0;
+	tx->segs = &tx->seg0;
+	return ret;
+}
+
+int sym_ring_rx_init(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
+		     void *data, u32 size, u32 max_msg)
+{
+	u8 *seg0 = data;
+	int ret;
+
+	if (!data)
+		return -EINVAL;
+	ret = sym_ring_rx_init_segs(rx, ctrl, &seg0, size, 1, max_msg);
+	rx->seg0 = seg0;
+	rx->segs = &rx->seg0;
+	return ret;
+}
+
+int sym_ring_tx_reclaimer(const struct sym_ring_tx *tx,
+			  struct sym_ring_ctrl *priv, struct sym_ring_rx *back)
+{
+	u32 cons;
+	int ret;
+
+	/*
+	 * Acquire: pairs with the consumer's sym_store_release() of cons in
+	 * sym_ring_recv(), as in tx_refresh_cons().
+	 */
+	cons = sym_load_acquire(&tx->ctrl->cons);
+	if ((u32)(cons - tx->cons_snap) > (u32)(tx->prod - tx->cons_snap) ||
+	    (cons & (SYM_RING_ALIGN - 1)))
+		cons = tx->cons_snap;	/* impossible: take back more */
+	memset(priv, 0, sizeof(*priv));
+	priv->prod = tx->prod;
+	priv->cons = cons;
+	ret = sym_ring_rx_init_segs(back, priv, tx->segs, 1u << tx->seg_shift,
+				    tx->size >> tx->seg_shift, tx->max_msg);
+	if (ret)
+		return ret;
+	back->cons = cons;
+	back->cons_checked = cons;
+	back->prod_snap = cons;
 	return 0;
 }
 
@@ -176,6 +271,7 @@ int sym_ring_sendv(struct sym_ring_tx *tx, u16 type,
 {
 	u32 total = 0, need, pos, hdr_off;
 	unsigned int i;
+	u8 *hdr;
 
 	if (notify)
 		*notify = false;
@@ -198,17 +294,20 @@ int sym_ring_sendv(struct sym_ring_tx *tx, u16 type,
 			return -ENOSPC;
 	}
 
-	/* 8-aligned and size is a multiple of 8: the header never wraps. */
+	/* 8-aligned, and segments are multiples of 8: a header never splits. */
 	hdr_off = tx->prod & (tx->size - 1);
-	SYM_WRITE_ONCE(*(u32 *)(tx->data + hdr_off), total);
-	SYM_WRITE_ONCE(*(u32 *)(tx->data + hdr_off + 4), (u32)type);
+	hdr = ring_at(tx->segs, tx->seg_shift, hdr_off);
+	SYM_WRITE_ONCE(*(u32 *)hdr, total);
+	SYM_WRITE_ONCE(*(u32 *)(hdr + 4), (u32)type);
 	pos = tx->prod + SYM_RING_HDR_SIZE;
 	for (i = 0; i < n; i++) {
-		ring_write(tx->data, tx->size, pos, iov[i].base, iov[i].len);
+		ring_write(tx->segs, tx->seg_shift, tx->size, pos, iov[i].base,
+			   iov[i].len);
 		pos += iov[i].len;
 	}
 	/* Zero the padding: no stale bytes of ours reach the peer (XSA-403). */
-	ring_zero(tx->data, tx->size, pos, need - SYM_RING_HDR_SIZE - total);
+	ring_zero(tx->segs, tx->seg_shift, tx->size, pos,
+		  need - SYM_RING_HDR_SIZE - total);
 	tx->prod += need;
 
 	if (notify)
@@ -299,6 +398,7 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 		  u16 *type, bool *notify)
 {
 	u32 avail, off, hdr_len, hdr_type;
+	const u8 *hdr;
 
 	if (notify)
 		*notify = false;
@@ -316,8 +416,9 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 
 	/* Copy the header once, then validate only the copy. */
 	off = rx->cons & (rx->size - 1);
-	hdr_len = SYM_READ_ONCE(*(u32 *)(rx->data + off));
-	hdr_type = SYM_READ_ONCE(*(u32 *)(rx->data + off + 4));
+	hdr = ring_at(rx->segs, rx->seg_shift, off);
+	hdr_len = SYM_READ_ONCE(*(u32 *)hdr);
+	hdr_type = SYM_READ_ONCE(*(u32 *)(hdr + 4));
 	if (hdr_len > rx->max_msg || SYM_RING_RECORD_SIZE(hdr_len) > avail ||
 	    (hdr_type & ~SYM_RING_TYPE_MASK)) {
 		rx->broken = true;
@@ -326,7 +427,8 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 	*len = hdr_len;
 	if (hdr_len > buflen)
 		return -EMSGSIZE;
-	ring_read(rx->data, rx->size, rx->cons + SYM_RING_HDR_SIZE, buf, hdr_len);
+	ring_read(rx->segs, rx->seg_shift, rx->size,
+		  rx->cons + SYM_RING_HDR_SIZE, buf, hdr_len);
 	if (type)
 		*type = (u16)hdr_type;
 

@@ -9,7 +9,9 @@
  * block holds the two free-running byte indices and two Xen-style event
  * indices that let each side suppress notifications the other does not
  * need. The event channel itself is the caller's business: every call that
- * may require a kick returns it in a bool *notify.
+ * may require a kick returns it in a bool *notify, which each call
+ * overwrites (false when no kick is needed): a caller that makes several
+ * calls before kicking must OR the results, or a kick is lost.
  *
  * Data flow:
  *
@@ -139,7 +141,9 @@ struct sym_ring_iov {
 /* Producer side; private to the producer, never shared. */
 struct sym_ring_tx {
 	struct sym_ring_ctrl *ctrl;
-	u8 *data;
+	u8 *const *segs;	/* the data area: size >> seg_shift segments */
+	u8 *seg0;		/* segs of a contiguous area points here */
+	u32 seg_shift;		/* log2 of the segment size */
 	u32 size;		/* data area bytes, a power of two */
 	u32 max_msg;		/* largest payload accepted */
 	u32 prod;		/* private: next byte to write */
@@ -151,7 +155,9 @@ struct sym_ring_tx {
 /* Consumer side; private to the consumer, never shared. */
 struct sym_ring_rx {
 	struct sym_ring_ctrl *ctrl;
-	u8 *data;
+	u8 *const *segs;
+	u8 *seg0;
+	u32 seg_shift;
 	u32 size;
 	u32 max_msg;
 	u32 cons;		/* private: next byte to read (also published) */
@@ -180,6 +186,32 @@ int sym_ring_tx_init(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
 		     void *data, u32 size, u32 max_msg);
 int sym_ring_rx_init(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
 		     void *data, u32 size, u32 max_msg);
+
+/*
+ * The same over a data area of nsegs segments, segs[i] holding bytes
+ * [i * seg_size, (i + 1) * seg_size): mapped grants need not be virtually
+ * contiguous. seg_size and nsegs are powers of two, seg_size >=
+ * SYM_RING_MIN_SIZE, each segment 8-byte aligned. The segs array is the
+ * caller's and must outlive tx/rx. A record may span segments; a header
+ * never does.
+ */
+int sym_ring_tx_init_segs(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
+			  u8 *const *segs, u32 seg_size, u32 nsegs,
+			  u32 max_msg);
+int sym_ring_rx_init_segs(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
+			  u8 *const *segs, u32 seg_size, u32 nsegs,
+			  u32 max_msg);
+
+/*
+ * Teardown, once the peer is gone or told to go: a private consumer
+ * (back, over the private control block priv) of the messages our tx
+ * wrote that the peer has not consumed, to send them another way. The
+ * peer's cons is read once and accepted only between our last validated
+ * snapshot and our prod; otherwise everything since the snapshot is taken
+ * back (duplicates rather than loss). Returns 0 or -EINVAL.
+ */
+int sym_ring_tx_reclaimer(const struct sym_ring_tx *tx,
+			  struct sym_ring_ctrl *priv, struct sym_ring_rx *back);
 
 /*
  * Copies one message (the concatenation of iov[0..n)) into the ring.

@@ -98,8 +98,9 @@ struct fp_channel {
 
 	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
 	struct xenbus_device xbdev;	/* stand-in: otherend_id for xenbus helpers */
-	void *area;			/* granter: FP_NR_PAGES contiguous pages */
-	void *ctrl_map, *data_map[2];	/* mapper: xenbus_map_ring_valloc areas */
+	u8 *ctrl;			/* control page: granted, or mapped */
+	u8 *segs[2][FP_RING_SEGS];	/* data segments of ring 0 and ring 1 */
+	/* Granter: our grants, control page first. Mapper: the peer's list. */
 	grant_ref_t refs[FP_NR_PAGES];
 	evtchn_port_t port;
 	int irq;

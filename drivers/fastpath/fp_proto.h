@@ -8,13 +8,19 @@
  * FP_NR_PAGES pages granted by the lower domid ("granter") to the higher
  * ("mapper"), and one interdomain event channel allocated by the granter:
  *
- *   page 0                      control page
+ *   control page (its grant reference is the one XenStore carries)
  *     +0     struct sym_ring_ctrl   ring 0: granter -> mapper
  *     +256   struct sym_ring_ctrl   ring 1: mapper -> granter
  *     +512   u32 closed[0]          written by the granter only
  *     +576   u32 closed[1]          written by the mapper only
- *   pages 1 .. FP_DATA_PAGES              data area of ring 0
- *   pages 1 + FP_DATA_PAGES .. 2*FP_DATA_PAGES   data area of ring 1
+ *     +704   u32 refs[2 * FP_DATA_PAGES]   grant references of the data
+ *            pages, ring 0 then ring 1, in order (little-endian)
+ *   data area of each ring: FP_RING_SEGS segments of FP_SEG_PAGES pages
+ *   (64 KiB, as much as xenbus maps in one call), FP_RING_SIZE bytes
+ *
+ * XenStore stays small (5 nodes a record) however large the rings are;
+ * the mapper copies the reference list once and maps only those: a
+ * reference the granter did not grant to it fails to map.
  *
  * Each ring message is one Ethernet frame, prefixed by a 16-byte header
  * that carries a virtio_net_hdr (little-endian) for GSO and checksum
@@ -33,13 +39,19 @@
 #include "sym_compat.h"
 
 #define FP_PAGE_SIZE		4096u	/* XEN_PAGE_SIZE */
-#define FP_DATA_PAGES		16u	/* per ring; xenbus maps <= 16 at once */
+#define FP_SEG_PAGES		16u	/* xenbus maps <= 16 pages at once */
+#define FP_SEG_SIZE		(FP_SEG_PAGES * FP_PAGE_SIZE)
+#define FP_RING_SEGS		8u	/* per ring: 512 KiB */
+#define FP_DATA_PAGES		(FP_RING_SEGS * FP_SEG_PAGES)	/* per ring */
 #define FP_NR_PAGES		(1u + 2u * FP_DATA_PAGES)
 #define FP_RING_SIZE		(FP_DATA_PAGES * FP_PAGE_SIZE)
-/* Largest ring message: the whole data area minus one record header. */
-#define FP_MAX_MSG		(FP_RING_SIZE - 8u)
+/* Largest ring message: a 64 KiB GSO frame and its header fit. */
+#define FP_MAX_MSG		(FP_SEG_SIZE + 1024u)
+/* Pages whose grant references the XenStore record carries. */
+#define FP_XS_PAGES		1u
 #define FP_CTRL_OFFSET(ring)	((ring) * 256u)
 #define FP_CLOSED_OFFSET(role)	(512u + (role) * 64u)
+#define FP_REFS_OFFSET		704u
 #define FP_HDR_LEN		16u	/* frame header before each frame */
 #define FP_MSG_FRAME		1u	/* ring message type: one frame */
 
@@ -48,7 +60,7 @@
 #define FP_ROLE_MAPPER		1u
 
 /* Bounds on what dom0 relays (it does not know the guests' constants). */
-#define FP_RELAY_MAX_PAGES	FP_NR_PAGES
+#define FP_RELAY_MAX_PAGES	4u
 #define FP_EVTCHN_MAX		((1u << 17) - 1)	/* FIFO ABI limit */
 #define FP_VALUE_MAX		16u	/* longest value a record node holds */
 

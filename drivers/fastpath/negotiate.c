@@ -80,8 +80,8 @@ static int fp_fill_offer(struct xenbus_transaction t, const char *dir,
 	if (!err)
 		err = fp_xs_put(t, dir, "evtchn", ch->port);
 	if (!err)
-		err = fp_xs_put(t, dir, "nr-pages", FP_NR_PAGES);
-	for (i = 0; !err && i < FP_NR_PAGES; i++) {
+		err = fp_xs_put(t, dir, "nr-pages", FP_XS_PAGES);
+	for (i = 0; !err && i < FP_XS_PAGES; i++) {
 		snprintf(node, sizeof(node), "ring-ref-%u", i);
 		err = fp_xs_put(t, dir, node, ch->refs[i]);
 	}

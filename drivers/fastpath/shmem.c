@@ -4,13 +4,14 @@
  * channel, the two rings and the NAPI context; set up for either role
  * and torn down without loss.
  *
- * Granter (lower domid): FP_NR_PAGES dedicated zeroed pages (XSA-403:
- * nothing but ring data ever lives in them), each granted to the peer;
+ * Granter (lower domid): a control page and 2 x FP_RING_SEGS segments of
+ * 64 KiB, dedicated and zeroed (XSA-403: nothing but ring data ever lives
+ * in them), each page granted to the peer and listed in the control page;
  * an unbound event channel for the peer, bound lateeoi here.
- * Mapper (higher domid): xenbus_map_ring_valloc() of the control page and
- * of each data area (at most XENBUS_MAX_RING_GRANTS pages per call, so
- * each area is virtually contiguous as the ring library needs), and
- * EVTCHNOP_bind_interdomain through the lateeoi helper. Both helpers take
+ * Mapper (higher domid): xenbus_map_ring_valloc() of the control page,
+ * then of each segment (XENBUS_MAX_RING_GRANTS pages per call, so each
+ * segment is virtually contiguous; the ring library takes the segment
+ * list), and EVTCHNOP_bind_interdomain through the lateeoi helper. Both helpers take
  * a struct xenbus_device only for otherend_id and error reports, so each
  * channel carries a zeroed stand-in (ch->xbdev) naming the peer.
  *
@@ -44,22 +45,22 @@
 
 #define FP_NAPI_WEIGHT	64
 
-static void fp_shmem_attach_rings(struct fp_channel *ch, u8 *ctrl,
-				  u8 *data0, u8 *data1)
+static void fp_shmem_attach_rings(struct fp_channel *ch)
 {
 	unsigned int mine = ch->granter ? FP_ROLE_GRANTER : FP_ROLE_MAPPER;
 	unsigned int theirs = 1 - mine;
-	u8 *data[2] = { data0, data1 };
 
-	/* Ring r is produced by role r; both sizes are protocol constants. */
-	sym_ring_tx_init(&ch->tx,
-			 (struct sym_ring_ctrl *)(ctrl + FP_CTRL_OFFSET(mine)),
-			 data[mine], FP_RING_SIZE, FP_MAX_MSG);
-	sym_ring_rx_init(&ch->rx,
-			 (struct sym_ring_ctrl *)(ctrl + FP_CTRL_OFFSET(theirs)),
-			 data[theirs], FP_RING_SIZE, FP_MAX_MSG);
-	ch->closed[FP_ROLE_GRANTER] = (u32 *)(ctrl + FP_CLOSED_OFFSET(0));
-	ch->closed[FP_ROLE_MAPPER] = (u32 *)(ctrl + FP_CLOSED_OFFSET(1));
+	/* Ring r is produced by role r; the geometry is protocol constants. */
+	sym_ring_tx_init_segs(&ch->tx,
+			      (struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(mine)),
+			      ch->segs[mine], FP_SEG_SIZE, FP_RING_SEGS,
+			      FP_MAX_MSG);
+	sym_ring_rx_init_segs(&ch->rx,
+			      (struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(theirs)),
+			      ch->segs[theirs], FP_SEG_SIZE, FP_RING_SEGS,
+			      FP_MAX_MSG);
+	ch->closed[FP_ROLE_GRANTER] = (u32 *)(ch->ctrl + FP_CLOSED_OFFSET(0));
+	ch->closed[FP_ROLE_MAPPER] = (u32 *)(ch->ctrl + FP_CLOSED_OFFSET(1));
 }
 
 static void fp_shmem_xbdev(struct fp_channel *ch)
@@ -84,37 +85,63 @@ static int fp_shmem_napi(struct fp_channel *ch)
 	return 0;
 }
 
+/* Index in ch->refs of page p of segment seg of ring r. */
+static unsigned int fp_ref_index(unsigned int r, unsigned int seg,
+				 unsigned int p)
+{
+	return 1 + r * FP_DATA_PAGES + seg * FP_SEG_PAGES + p;
+}
+
+static int fp_grant(struct fp_channel *ch, unsigned int i, void *page)
+{
+	int ref = gnttab_grant_foreign_access(ch->peer,
+			xen_page_to_gfn(virt_to_page(page)), 0);
+
+	if (ref < 0)
+		return ref;
+	ch->refs[i] = ref;
+	return 0;
+}
+
+/* Granter: zeroed dedicated pages (XSA-403), granted, listed, and a port. */
 int fp_shmem_offer(struct fp_channel *ch)
 {
-	unsigned int i;
-	u8 *area;
-	int err, ref;
+	__le32 *list;
+	unsigned int r, seg, p, i;
+	int err;
 
 	fp_shmem_xbdev(ch);
-	/* Dedicated and zeroed (XSA-403); order-0 pages each, see grant_table.h. */
-	area = alloc_pages_exact(FP_NR_PAGES * PAGE_SIZE,
-				 GFP_KERNEL | __GFP_ZERO);
-	if (!area)
-		return -ENOMEM;
-	ch->area = area;
 	for (i = 0; i < FP_NR_PAGES; i++)
 		ch->refs[i] = INVALID_GRANT_REF;
-
-	sym_ring_shared_init((struct sym_ring_ctrl *)(area + FP_CTRL_OFFSET(0)));
-	sym_ring_shared_init((struct sym_ring_ctrl *)(area + FP_CTRL_OFFSET(1)));
-	fp_shmem_attach_rings(ch, area, area + PAGE_SIZE,
-			      area + (1 + FP_DATA_PAGES) * PAGE_SIZE);
-
-	for (i = 0; i < FP_NR_PAGES; i++) {
-		ref = gnttab_grant_foreign_access(ch->peer,
-				xen_page_to_gfn(virt_to_page(area + i * PAGE_SIZE)),
-				0);
-		if (ref < 0) {
-			err = ref;
-			goto teardown;
+	ch->ctrl = (u8 *)get_zeroed_page(GFP_KERNEL);
+	if (!ch->ctrl)
+		return -ENOMEM;
+	for (r = 0; r < 2; r++)
+		for (seg = 0; seg < FP_RING_SEGS; seg++) {
+			/* Order-0 pages each once split: see grant_table.h. */
+			ch->segs[r][seg] = alloc_pages_exact(FP_SEG_SIZE,
+						GFP_KERNEL | __GFP_ZERO);
+			if (!ch->segs[r][seg]) {
+				err = -ENOMEM;
+				goto teardown;
+			}
 		}
-		ch->refs[i] = ref;
-	}
+	sym_ring_shared_init((struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(0)));
+	sym_ring_shared_init((struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(1)));
+	fp_shmem_attach_rings(ch);
+
+	err = fp_grant(ch, 0, ch->ctrl);
+	list = (__le32 *)(ch->ctrl + FP_REFS_OFFSET);
+	for (r = 0; !err && r < 2; r++)
+		for (seg = 0; !err && seg < FP_RING_SEGS; seg++)
+			for (p = 0; !err && p < FP_SEG_PAGES; p++) {
+				i = fp_ref_index(r, seg, p);
+				err = fp_grant(ch, i, ch->segs[r][seg] +
+					       p * PAGE_SIZE);
+				list[i - 1] = cpu_to_le32(ch->refs[i]);
+			}
+	if (err)
+		goto teardown;
 
 	/* NAPI first: the irq may fire as soon as it is bound. */
 	err = fp_shmem_napi(ch);
@@ -138,33 +165,40 @@ teardown:
 	return err;
 }
 
+/*
+ * Mapper: map the control page, copy the granter's reference list out of
+ * it once, map each segment (a hostile list only makes a map fail), bind.
+ */
 int fp_shmem_map(struct fp_channel *ch, const struct fp_record *offer)
 {
-	grant_ref_t refs[FP_DATA_PAGES];
-	unsigned int r;
+	const __le32 *list;
+	unsigned int r, seg, i;
+	void *addr;
 	int err;
 
-	if (offer->nr_pages != FP_NR_PAGES)
+	if (offer->nr_pages != FP_XS_PAGES)
 		return -EPROTO;
 	fp_shmem_xbdev(ch);
 
-	refs[0] = offer->refs[0];
-	err = xenbus_map_ring_valloc(&ch->xbdev, refs, 1, &ch->ctrl_map);
-	if (err) {
-		ch->ctrl_map = NULL;
+	ch->refs[0] = offer->refs[0];
+	err = xenbus_map_ring_valloc(&ch->xbdev, &ch->refs[0], 1, &addr);
+	if (err)
 		goto teardown;
-	}
-	for (r = 0; r < 2; r++) {
-		memcpy(refs, &offer->refs[1 + r * FP_DATA_PAGES], sizeof(refs));
-		err = xenbus_map_ring_valloc(&ch->xbdev, refs, FP_DATA_PAGES,
-					     &ch->data_map[r]);
-		if (err) {
-			ch->data_map[r] = NULL;
-			goto teardown;
+	ch->ctrl = addr;
+	list = (const __le32 *)(ch->ctrl + FP_REFS_OFFSET);
+	for (i = 1; i < FP_NR_PAGES; i++)
+		ch->refs[i] = le32_to_cpu(READ_ONCE(list[i - 1]));
+
+	for (r = 0; r < 2; r++)
+		for (seg = 0; seg < FP_RING_SEGS; seg++) {
+			err = xenbus_map_ring_valloc(&ch->xbdev,
+					&ch->refs[fp_ref_index(r, seg, 0)],
+					FP_SEG_PAGES, &addr);
+			if (err)
+				goto teardown;
+			ch->segs[r][seg] = addr;
 		}
-	}
-	fp_shmem_attach_rings(ch, ch->ctrl_map, ch->data_map[0],
-			      ch->data_map[1]);
+	fp_shmem_attach_rings(ch);
 	/* NAPI first: the irq may fire as soon as it is bound. */
 	err = fp_shmem_napi(ch);
 	if (err)
@@ -206,33 +240,43 @@ bool fp_shmem_peer_closed(struct fp_channel *ch)
 	return READ_ONCE(*ch->closed[theirs]) != 0;
 }
 
+/* Ends one grant; the page is freed once the peer no longer maps it. */
+static void fp_end_grant(struct fp_channel *ch, unsigned int i, void *page)
+{
+	if (ch->refs[i] == INVALID_GRANT_REF) {
+		free_page((unsigned long)page);	/* never granted: ours alone */
+		return;
+	}
+	gnttab_end_foreign_access(ch->refs[i], virt_to_page(page));
+	ch->refs[i] = INVALID_GRANT_REF;
+}
+
 static void fp_shmem_release(struct fp_channel *ch)
 {
-	unsigned int i, r;
+	unsigned int r, seg, p;
 
-	if (ch->area) {
-		for (i = 0; i < FP_NR_PAGES; i++) {
-			struct page *page = virt_to_page(ch->area + i * PAGE_SIZE);
+	for (r = 0; r < 2; r++)
+		for (seg = 0; seg < FP_RING_SEGS; seg++) {
+			u8 *base = ch->segs[r][seg];
 
-			if (ch->refs[i] == INVALID_GRANT_REF) {
-				/* Never granted: ours alone. */
-				put_page(page);
+			ch->segs[r][seg] = NULL;
+			if (!base)
+				continue;
+			if (!ch->granter) {
+				xenbus_unmap_ring_vfree(&ch->xbdev, base);
 				continue;
 			}
-			/* Frees the page once the peer has unmapped it. */
-			gnttab_end_foreign_access(ch->refs[i], page);
-			ch->refs[i] = INVALID_GRANT_REF;
+			for (p = 0; p < FP_SEG_PAGES; p++)
+				fp_end_grant(ch, fp_ref_index(r, seg, p),
+					     base + p * PAGE_SIZE);
 		}
-		ch->area = NULL;
+	if (ch->ctrl) {
+		if (ch->granter)
+			fp_end_grant(ch, 0, ch->ctrl);
+		else
+			xenbus_unmap_ring_vfree(&ch->xbdev, ch->ctrl);
+		ch->ctrl = NULL;
 	}
-	for (r = 0; r < 2; r++) {
-		if (ch->data_map[r])
-			xenbus_unmap_ring_vfree(&ch->xbdev, ch->data_map[r]);
-		ch->data_map[r] = NULL;
-	}
-	if (ch->ctrl_map)
-		xenbus_unmap_ring_vfree(&ch->xbdev, ch->ctrl_map);
-	ch->ctrl_map = NULL;
 	ch->closed[0] = NULL;
 	ch->closed[1] = NULL;
 }

@@ -54,7 +54,7 @@ void fp_tx_maybe_corrupt(struct fp_channel *ch)
 		return;
 	/* prod beyond cons + size, and a length beyond max_msg. */
 	WRITE_ONCE(ch->tx.ctrl->prod, ch->tx.prod + 3 * FP_RING_SIZE + 8);
-	WRITE_ONCE(*(u32 *)ch->tx.data, 0xfffffff0u);
+	WRITE_ONCE(*(u32 *)ch->tx.segs[0], 0xfffffff0u);
 	/* cons the peer's producer will find impossible. */
 	WRITE_ONCE(ch->rx.ctrl->cons, ch->rx.cons + 5 * FP_RING_SIZE);
 }
@@ -71,13 +71,17 @@ static int fp_tx_check(struct sk_buff *skb)
 	return 0;
 }
 
-/* Under tx_lock: one frame into the ring; 0, -ENOSPC or -EPROTO. */
+/*
+ * Under tx_lock: one frame into the ring; 0, -ENOSPC or -EPROTO. Sets
+ * *notify when the peer must be kicked, and never clears it.
+ */
 static int fp_tx_ring(struct fp_channel *ch, struct sk_buff *skb,
 		      bool *notify)
 {
 	struct sym_ring_iov iov[MAX_SKB_FRAGS + 2];
 	struct fp_frame_hdr hdr = {};
 	unsigned int n = 0, i;
+	bool kick;
 	int err;
 
 	/* fp_tx_check() passed: this cannot fail. */
@@ -92,7 +96,9 @@ static int fp_tx_ring(struct fp_channel *ch, struct sk_buff *skb,
 		iov[n].base = skb_frag_address(frag);
 		iov[n++].len = skb_frag_size(frag);
 	}
-	err = sym_ring_sendv(&ch->tx, FP_MSG_FRAME, iov, n, notify);
+	/* The library's flag is per call: accumulate, never overwrite. */
+	err = sym_ring_sendv(&ch->tx, FP_MSG_FRAME, iov, n, &kick);
+	*notify |= kick;
 	if (!err) {
 		WRITE_ONCE(ch->stats.tx_packets, ch->stats.tx_packets + 1);
 		WRITE_ONCE(ch->stats.tx_bytes, ch->stats.tx_bytes + skb->len);
@@ -328,29 +334,14 @@ error:
 void fp_tx_reclaim(struct fp_channel *ch)
 {
 	struct net_device *nic = fp_nic();
-	struct sym_ring_ctrl priv = {};
+	struct sym_ring_ctrl priv;
 	struct sym_ring_rx back;
 	unsigned int n;
-	u32 cons, len;
+	u32 len;
 	u16 type;
 
-	if (!nic)
+	if (!nic || sym_ring_tx_reclaimer(&ch->tx, &priv, &back))
 		return;
-	/* Pairs with the peer's release store of cons (ring.c contract). */
-	cons = smp_load_acquire(&ch->tx.ctrl->cons);
-	if (cons - ch->tx.cons_snap > ch->tx.prod - ch->tx.cons_snap ||
-	    cons % SYM_RING_ALIGN)
-		cons = ch->tx.cons_snap;	/* impossible: re-send more */
-	priv.prod = ch->tx.prod;
-	priv.cons = cons;
-	if (sym_ring_rx_init(&back, &priv, ch->tx.data, FP_RING_SIZE,
-			     FP_MAX_MSG))
-		return;
-	/* Start where the peer stopped (fields of ring.h's private state). */
-	back.cons = cons;
-	back.cons_checked = cons;
-	back.prod_snap = cons;
-
 	for (n = 0; n < FP_RING_SIZE / SYM_RING_HDR_SIZE; n++) {
 		if (sym_ring_recv(&back, ch->rx_buf, FP_MAX_MSG, &len, &type,
 				  NULL))
