@@ -45,7 +45,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "dom0.h"
-#include "../fastpath/fp_proto.h"
+#include "fp_proto.h"
 
 #define RELAY_TRIES	10
 
