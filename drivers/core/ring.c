@@ -394,14 +394,15 @@ static int rx_refresh_prod(struct sym_ring_rx *rx)
 	return 0;
 }
 
-int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
-		  u16 *type, bool *notify)
+/*
+ * The next record's header, read once and validated: 0 with its length and
+ * type, -EAGAIN if the ring is empty, -EPROTO (now broken) if impossible.
+ */
+static int rx_next(struct sym_ring_rx *rx, u32 *hdr_len, u32 *hdr_type)
 {
-	u32 avail, off, hdr_len, hdr_type;
+	u32 avail, off;
 	const u8 *hdr;
 
-	if (notify)
-		*notify = false;
 	if (rx->broken)
 		return -EPROTO;
 	if (rx->cons == rx->prod_snap) {
@@ -417,21 +418,19 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 	/* Copy the header once, then validate only the copy. */
 	off = rx->cons & (rx->size - 1);
 	hdr = ring_at(rx->segs, rx->seg_shift, off);
-	hdr_len = SYM_READ_ONCE(*(u32 *)hdr);
-	hdr_type = SYM_READ_ONCE(*(u32 *)(hdr + 4));
-	if (hdr_len > rx->max_msg || SYM_RING_RECORD_SIZE(hdr_len) > avail ||
-	    (hdr_type & ~SYM_RING_TYPE_MASK)) {
+	*hdr_len = SYM_READ_ONCE(*(u32 *)hdr);
+	*hdr_type = SYM_READ_ONCE(*(u32 *)(hdr + 4));
+	if (*hdr_len > rx->max_msg || SYM_RING_RECORD_SIZE(*hdr_len) > avail ||
+	    (*hdr_type & ~SYM_RING_TYPE_MASK)) {
 		rx->broken = true;
 		return -EPROTO;
 	}
-	*len = hdr_len;
-	if (hdr_len > buflen)
-		return -EMSGSIZE;
-	ring_read(rx->segs, rx->seg_shift, rx->size,
-		  rx->cons + SYM_RING_HDR_SIZE, buf, hdr_len);
-	if (type)
-		*type = (u16)hdr_type;
+	return 0;
+}
 
+/* Releases the record just copied out. */
+static void rx_consume(struct sym_ring_rx *rx, u32 hdr_len, bool *notify)
+{
 	rx->cons += SYM_RING_RECORD_SIZE(hdr_len);
 	/*
 	 * Release: our reads of the record before the producer may reuse its
@@ -440,7 +439,53 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 	sym_store_release(&rx->ctrl->cons, rx->cons);
 	if (notify)
 		*notify = sym_ring_rx_push(rx);
+}
+
+int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
+		  u16 *type, bool *notify)
+{
+	struct sym_ring_buf one = { .base = buf, .len = buflen };
+
+	return sym_ring_recvv(rx, &one, 1, len, type, notify);
+}
+
+int sym_ring_recvv(struct sym_ring_rx *rx, const struct sym_ring_buf *bufs,
+		   unsigned int n, u32 *len, u16 *type, bool *notify)
+{
+	u32 hdr_len, hdr_type, room = 0, pos, left, chunk;
+	unsigned int i;
+	int ret;
+
+	if (notify)
+		*notify = false;
+	ret = rx_next(rx, &hdr_len, &hdr_type);
+	if (ret)
+		return ret;
+	for (i = 0; i < n && room < hdr_len; i++)
+		room += bufs[i].len < hdr_len - room ? bufs[i].len : hdr_len - room;
+	*len = hdr_len;
+	if (room < hdr_len)
+		return -EMSGSIZE;
+
+	pos = rx->cons + SYM_RING_HDR_SIZE;
+	for (i = 0, left = hdr_len; left; i++) {
+		chunk = ring_min(left, bufs[i].len);
+		ring_read(rx->segs, rx->seg_shift, rx->size, pos, bufs[i].base,
+			  chunk);
+		pos += chunk;
+		left -= chunk;
+	}
+	if (type)
+		*type = (u16)hdr_type;
+	rx_consume(rx, hdr_len, notify);
 	return 0;
+}
+
+int sym_ring_peek(struct sym_ring_rx *rx, u32 *len)
+{
+	u32 hdr_type;
+
+	return rx_next(rx, len, &hdr_type);
 }
 
 bool sym_ring_rx_push(struct sym_ring_rx *rx)

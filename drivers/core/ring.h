@@ -259,6 +259,28 @@ bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify);
 int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 		  u16 *type, bool *notify);
 
+/* One piece of a scattered destination (e.g. an skb's head and pages). */
+struct sym_ring_buf {
+	void *base;
+	u32 len;
+};
+
+/*
+ * sym_ring_recv() into bufs[0..n), filled in order: the payload is copied
+ * straight into its final place. -EMSGSIZE (message left in the ring) if
+ * their total is smaller than the message.
+ */
+int sym_ring_recvv(struct sym_ring_rx *rx, const struct sym_ring_buf *bufs,
+		   unsigned int n, u32 *len, u16 *type, bool *notify);
+
+/*
+ * The length of the next message, to size the buffers of a recvv; the
+ * message stays in the ring. 0, -EAGAIN or -EPROTO as for recv. The peer
+ * may rewrite the header before the recvv: the recvv validates it again,
+ * so size the buffers for *len and treat -EMSGSIZE then as a violation.
+ */
+int sym_ring_peek(struct sym_ring_rx *rx, u32 *len);
+
 /* The deferred free-space check; returns true when the producer needs a kick. */
 bool sym_ring_rx_push(struct sym_ring_rx *rx);
 

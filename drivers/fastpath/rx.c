@@ -4,10 +4,10 @@
  *
  * Data flow: the peer's event -> fp_interrupt() (lateeoi irq, masked
  * until we EOI) -> napi_schedule -> fp_napi_poll(): sym_ring_recv() copies
- * each message out of the shared ring, straight into a fresh skb when it
- * is small, else through the channel's bounce buffer into a paged skb;
- * only then is anything in it looked at (the ring library validated the
- * record against its snapshot of prod). fp_rx_deliver() checks the frame
+ * each message out of the shared ring straight into a fresh skb (a linear
+ * head, then whole pages; sym_ring_peek() sizes it, sym_ring_recvv()
+ * copies once); only then is anything in it looked at (the ring library
+ * validated the record against its snapshot of prod). fp_rx_deliver() checks the frame
  * (header reserved bytes zero, source MAC = the peer's trusted MAC,
  * destination = our NIC), applies the virtio_net_hdr (GSO, partial csum;
  * the helper is built for untrusted input), eth_type_trans() on the NIC,
@@ -110,41 +110,93 @@ static int fp_rx_prepare(struct fp_channel *ch, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * An skb for a len-byte message, with bufs[] describing where the ring
+ * should copy it: a linear head, then whole pages as fragments (not yet
+ * accounted in the skb; fp_rx_fill() does that once the copy is done).
+ */
+static struct sk_buff *fp_rx_alloc(struct napi_struct *napi, u32 len,
+				   struct sym_ring_buf *bufs, unsigned int *n)
+{
+	u32 head = len <= FP_RX_COPYBREAK ? len : FP_RX_HEAD, off;
+	struct sk_buff *skb;
+	struct page *page;
+	unsigned int i = 0;
+
+	skb = napi_alloc_skb(napi, head);
+	if (!skb)
+		return NULL;
+	bufs[i].base = skb->data;
+	bufs[i++].len = head;
+	for (off = head; off < len; off += PAGE_SIZE) {
+		if (i > MAX_SKB_FRAGS)
+			goto drop;
+		page = alloc_page(GFP_ATOMIC);
+		if (!page)
+			goto drop;
+		skb_shinfo(skb)->frags[i - 1].bv_page = page;
+		bufs[i].base = page_address(page);
+		bufs[i++].len = PAGE_SIZE;
+	}
+	*n = i;
+	return skb;
+
+drop:
+	while (--i > 0)
+		put_page(skb_shinfo(skb)->frags[i - 1].bv_page);
+	kfree_skb(skb);
+	return NULL;
+}
+
+/* After the copy: account len bytes over the head and the pages used. */
+static void fp_rx_fill(struct sk_buff *skb, const struct sym_ring_buf *bufs,
+		       unsigned int n, u32 len)
+{
+	unsigned int i, used = 0;
+	u32 chunk;
+
+	chunk = min(len, bufs[0].len);
+	skb_put(skb, chunk);
+	len -= chunk;
+	for (i = 1; i < n; i++) {
+		struct page *page = skb_shinfo(skb)->frags[i - 1].bv_page;
+
+		if (!len) {		/* the peer shortened the message */
+			put_page(page);
+			continue;
+		}
+		chunk = min_t(u32, len, PAGE_SIZE);
+		skb_add_rx_frag(skb, used++, page, 0, chunk, PAGE_SIZE);
+		len -= chunk;
+	}
+}
+
 /* 1 delivered or dropped, -EAGAIN empty, -EPROTO ring broken. */
 static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
 {
+	struct sym_ring_buf bufs[MAX_SKB_FRAGS + 1];
 	struct net_device *nic = fp_nic();
 	struct sk_buff *skb;
-	u32 len = 0;
+	unsigned int n;
+	u32 len;
 	u16 type;
 	int err;
 
-	skb = napi_alloc_skb(napi, FP_RX_COPYBREAK);
+	err = sym_ring_peek(&ch->rx, &len);
+	if (err)
+		return err;
+	skb = fp_rx_alloc(napi, len, bufs, &n);
 	if (!skb)
 		return -ENOMEM;
-	err = sym_ring_recv(&ch->rx, skb->data, FP_RX_COPYBREAK, &len, &type,
-			    NULL);
-	if (err == -EMSGSIZE) {
-		/* Larger than the copybreak: via the bounce buffer. */
-		napi_consume_skb(skb, 1);
-		skb = NULL;
-		err = sym_ring_recv(&ch->rx, ch->rx_buf, FP_MAX_MSG, &len,
-				    &type, NULL);
-		if (!err) {
-			skb = fp_skb_from_buf(napi, ch->rx_buf, len, GFP_ATOMIC);
-			if (!skb) {
-				atomic64_inc(&ch->stats.errors);
-				return 1;
-			}
-		}
-	} else if (!err) {
-		skb_put(skb, len);
-	}
+	/* One copy, from the shared ring straight into the skb. */
+	err = sym_ring_recvv(&ch->rx, bufs, n, &len, &type, NULL);
 	if (err) {
-		if (skb)
-			napi_consume_skb(skb, 1);
-		return err;
+		fp_rx_fill(skb, bufs, n, 0);	/* frees the pages */
+		kfree_skb(skb);
+		/* Grown since the peek: the peer rewrote a header. */
+		return err == -EMSGSIZE ? -EPROTO : err;
 	}
+	fp_rx_fill(skb, bufs, n, len);
 
 	if (type != FP_MSG_FRAME || !nic || fp_rx_prepare(ch, skb, nic)) {
 		atomic64_inc(&ch->stats.errors);

@@ -949,3 +949,52 @@ TEST(reclaimer_takes_back_unconsumed)
 	ASSERT_EQ(-EAGAIN, sym_ring_recv(&back, out, sizeof(out), &got, NULL, NULL));
 	ASSERT_TRUE(fx_guards_ok(&f));
 }
+
+/* ---- scattered receive (straight into an skb's head and pages) ---- */
+
+TEST(recvv_scatters_in_order)
+{
+	u8 msg[50], a[5], b[1], c[100], joined[50];
+	struct sym_ring_buf bufs[3] = { { a, 5 }, { b, 1 }, { c, 100 } };
+	u32 got, len;
+	struct fx f;
+	u16 type;
+
+	ASSERT_EQ(0, fx_init(&f, 256, 0));
+	fill(msg, sizeof(msg), 9);
+	ASSERT_EQ(-EAGAIN, sym_ring_peek(&f.rx, &len));
+	ASSERT_EQ(0, send_one(&f, 3, msg, sizeof(msg)));
+	ASSERT_EQ(0, sym_ring_peek(&f.rx, &len));
+	ASSERT_EQ(50, len);
+	ASSERT_EQ(0, sym_ring_peek(&f.rx, &len));	/* still there */
+
+	/* Too little room: the message stays. */
+	ASSERT_EQ(-EMSGSIZE, sym_ring_recvv(&f.rx, bufs, 2, &got, &type, NULL));
+	ASSERT_EQ(50, got);
+
+	memset(c, 0xee, sizeof(c));
+	ASSERT_EQ(0, sym_ring_recvv(&f.rx, bufs, 3, &got, &type, NULL));
+	ASSERT_EQ(50, got);
+	ASSERT_EQ(3, type);
+	memcpy(joined, a, 5);
+	memcpy(joined + 5, b, 1);
+	memcpy(joined + 6, c, 44);
+	ASSERT_MEMEQ(msg, joined, 50);
+	ASSERT_EQ(0xee, c[44]);			/* nothing past the message */
+	ASSERT_EQ(-EAGAIN, sym_ring_peek(&f.rx, &len));
+	ASSERT_TRUE(fx_guards_ok(&f));
+}
+
+TEST(peek_validates_like_recv)
+{
+	u8 msg[16] = { 0 };
+	u32 len;
+	struct fx f;
+
+	ASSERT_EQ(0, fx_init(&f, 256, 64));
+	ASSERT_EQ(0, send_one(&f, 1, msg, sizeof(msg)));
+	*hdr_at(&f, 0) = 65;			/* beyond max_msg */
+	ASSERT_EQ(-EPROTO, sym_ring_peek(&f.rx, &len));
+	ASSERT_EQ(-EPROTO, sym_ring_peek(&f.rx, &len));	/* stays broken */
+	ASSERT_TRUE(fx_guards_ok(&f));
+}
