@@ -145,7 +145,34 @@ static void op_recv(struct state *st, struct script *s, u8 op)
 	if (op & 1)
 		buflen = st->rx.max_msg;
 	buf = malloc(buflen ? buflen : 1);	/* exact size: ASan guards it */
-	ret = sym_ring_recv(&st->rx, buf, buflen, &len, &type, (op & 2) ? NULL : &notify);
+	if (op & 4) {
+		/* The same room as three exact-size pieces, joined after. */
+		u32 cut1 = buflen / 3, cut2 = buflen - buflen / 4;
+		struct sym_ring_buf parts[3] = {
+			{ malloc(cut1 ? cut1 : 1), cut1 },
+			{ malloc(cut2 - cut1 ? cut2 - cut1 : 1), cut2 - cut1 },
+			{ malloc(buflen - cut2 ? buflen - cut2 : 1), buflen - cut2 },
+		};
+		u32 peeked = 0;
+		int pret = sym_ring_peek(&st->rx, &peeked);
+		int i;
+
+		ret = sym_ring_recvv(&st->rx, parts, 3, &len, &type,
+				     (op & 2) ? NULL : &notify);
+		/* Without tampering the peek saw the same header. */
+		if (!pret && !ret && !st->tampered)
+			CHECK(peeked == len);
+		if (!ret)
+			for (i = 0; i < 3; i++)
+				memcpy(buf + (i ? (i == 1 ? cut1 : cut2) : 0),
+				       parts[i].base,
+				       parts[i].len);
+		for (i = 0; i < 3; i++)
+			free(parts[i].base);
+	} else {
+		ret = sym_ring_recv(&st->rx, buf, buflen, &len, &type,
+				    (op & 2) ? NULL : &notify);
+	}
 	if (st->rx_dead) {
 		CHECK(ret == -EPROTO);
 		goto out;
