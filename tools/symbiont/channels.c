@@ -9,7 +9,6 @@
  * skipped; any other missing or malformed file is an error. The peer's
  * name comes from peers/<peer>/name when discovery still lists it.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +29,10 @@ static const char *const counter_files[] = {
 	"errors",
 };
 
-static int cmp_peer(const void *a, const void *b)
-{
-	const struct sym_channel *x = a, *y = b;
-
-	return (x->peer > y->peer) - (x->peer < y->peer);
-}
-
 /* 0, 1 if the directory vanished (skip), -1 reported. */
-static int load_channel(const char *dir, struct sym_channel *c)
+static int load_channel(const char *dir, void *elem, void *arg __attribute__((unused)))
 {
+	struct sym_channel *c = elem;
 	char path[SYM_PATH_LEN], num[32];
 	struct stat st;
 	size_t i;
@@ -76,70 +69,23 @@ static int load_channel(const char *dir, struct sym_channel *c)
 
 static int load_channels(struct sym_channel **out, size_t *count)
 {
-	struct sym_channel *chans = NULL, *c;
-	char dir[SYM_PATH_LEN], sub[SYM_PATH_LEN], q[80];
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
+	char dir[SYM_PATH_LEN];
+	void *chans;
+	int r;
 
 	if (sym_check_loaded() ||
 	    sym_path(dir, sizeof(dir), "%s/channels", sym_sysfs_root()))
 		return -1;
-	d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT)
-			sym_err("%s: no such directory: is symbiont_fastpath loaded?",
-				dir);
-		else
-			sym_err("cannot read %s: %s", dir, strerror(errno));
+	r = sym_load_domid_dirs(dir, sizeof(struct sym_channel), load_channel,
+				NULL, &chans, count);
+	if (r == -ENOENT)
+		sym_err("%s: no such directory: is symbiont_fastpath loaded?",
+			dir);
+	else if (r < -1)
+		sym_err("cannot read %s: %s", dir, strerror(-r));
+	if (r)
 		return -1;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			c = realloc(chans, cap * sizeof(*chans));
-			if (!c) {
-				sym_err("out of memory");
-				r = -1;
-				break;
-			}
-			chans = c;
-		}
-		c = &chans[n];
-		memset(c, 0, sizeof(*c));
-		if (sym_parse_domid(de->d_name, &c->peer)) {
-			json_escape(q, sizeof(q), de->d_name, 48);
-			sym_err("%s: malformed domid directory name \"%s\"",
-				dir, q);
-			r = -1;
-			break;
-		}
-		if (sym_path(sub, sizeof(sub), "%s/%s", dir, de->d_name)) {
-			r = -1;
-			break;
-		}
-		r = load_channel(sub, c);
-		if (r < 0)
-			break;
-		n += r == 0;
-		r = 0;
-	}
-	if (!r && errno) {
-		sym_err("cannot read %s: %s", dir, strerror(errno));
-		r = -1;
-	}
-	closedir(d);
-	if (r) {
-		free(chans);
-		return -1;
-	}
-	if (n)
-		qsort(chans, n, sizeof(*chans), cmp_peer);
 	*out = chans;
-	*count = n;
 	return 0;
 }
 

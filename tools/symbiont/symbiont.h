@@ -121,6 +121,19 @@ int sym_load_view(struct sym_view *view);
 void sym_free_view(struct sym_view *view);
 int sym_load_self(struct sym_self *self);
 
+/*
+ * dirlist.c: the <domid>/ subdirectories of dir, each loaded by load() into
+ * an elem_size-byte element whose first member is the unsigned int domid
+ * (already set); load returns 0 (keep), 1 (skip: it vanished) or < 0 (stop
+ * and return it). On 0, *out is a malloc'd array sorted by domid. A dir
+ * that cannot be opened is -errno, not reported; other errors are
+ * reported and -1.
+ */
+typedef int (*sym_dir_load_fn)(const char *sub, void *elem, void *arg);
+int sym_load_domid_dirs(const char *dir, size_t elem_size,
+			sym_dir_load_fn load, void *arg, void **out,
+			size_t *count);
+
 /* events.c */
 enum sym_event_kind {
 	SYM_EV_JOIN,

@@ -9,7 +9,6 @@
  * being added or removed). Only the last attempt treats a missing file as
  * an error; a directory that vanished by then is simply not listed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +41,6 @@ int sym_load_role(enum sym_role *role)
 static const char *list_dir(enum sym_role role)
 {
 	return role == SYM_ROLE_DOM0 ? "members" : "peers";
-}
-
-static int cmp_domid(const void *a, const void *b)
-{
-	const struct sym_peer *x = a, *y = b;
-
-	return (x->domid > y->domid) - (x->domid < y->domid);
 }
 
 struct field {
@@ -111,72 +103,37 @@ static int load_peer(const char *dir, enum sym_role role, bool strict,
 	return 0;
 }
 
+struct list_ctx {
+	enum sym_role role;
+	bool strict;
+};
+
+static int load_entry(const char *sub, void *elem, void *arg)
+{
+	const struct list_ctx *ctx = arg;
+
+	return load_peer(sub, ctx->role, ctx->strict, elem);
+}
+
 static int load_list(struct sym_view *view, bool strict)
 {
-	char dir[SYM_PATH_LEN], sub[SYM_PATH_LEN];
-	struct sym_peer *peers = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
+	struct list_ctx ctx = { .role = view->role, .strict = strict };
+	char dir[SYM_PATH_LEN];
+	void *peers;
+	int r;
 
 	if (sym_path(dir, sizeof(dir), "%s/%s", sym_sysfs_root(),
 		     list_dir(view->role)))
 		return -1;
-	d = opendir(dir);
-	if (!d) {
-		sym_err("cannot read %s: %s", dir, strerror(errno));
+	r = sym_load_domid_dirs(dir, sizeof(struct sym_peer), load_entry, &ctx,
+				&peers, &view->n);
+	if (r < -1 && r != -EAGAIN) {
+		sym_err("cannot read %s: %s", dir, strerror(-r));
 		return -1;
 	}
-	while ((errno = 0, de = readdir(d))) {
-		struct sym_peer *p;
-		char q[80];
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			p = realloc(peers, cap * sizeof(*peers));
-			if (!p) {
-				sym_err("out of memory");
-				r = -1;
-				break;
-			}
-			peers = p;
-		}
-		p = &peers[n];
-		memset(p, 0, sizeof(*p));
-		if (sym_parse_domid(de->d_name, &p->domid)) {
-			json_escape(q, sizeof(q), de->d_name, 48);
-			sym_err("%s: malformed domid directory name \"%s\"",
-				dir, q);
-			r = -1;
-			break;
-		}
-		if (sym_path(sub, sizeof(sub), "%s/%s", dir, de->d_name)) {
-			r = -1;
-			break;
-		}
-		r = load_peer(sub, view->role, strict, p);
-		if (r < 0)
-			break;
-		if (r == 0)
-			n++;
-		r = 0;
-	}
-	if (!r && errno) {
-		sym_err("cannot read %s: %s", dir, strerror(errno));
-		r = -1;
-	}
-	closedir(d);
-	if (r) {
-		free(peers);
+	if (r)
 		return r;
-	}
-	if (n)
-		qsort(peers, n, sizeof(*peers), cmp_domid);
 	view->peers = peers;
-	view->n = n;
 	return 0;
 }
 
