@@ -105,7 +105,7 @@ struct fp_channel {
 	evtchn_port_t port;
 	int irq;
 	bool napi_added;
-	void *rx_buf;			/* FP_MAX_MSG bounce buffer */
+	void *rx_buf;			/* FP_MAX_MSG: teardown's drain and take-back */
 
 	spinlock_t tx_lock;
 	bool tx_open;			/* under tx_lock: the hook may use tx */
