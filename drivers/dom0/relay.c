@@ -17,7 +17,9 @@
  *
  *   view.c rewrites P's view (it removes peers/ wholesale)
  *     -> view watch of P (coalesced) -> relay_view_work(P)
- *     -> re-puts every record cached for P whose node is now missing
+ *     -> re-puts every record cached for P whose node is now missing,
+ *        then pulls every group member's record for P that differs from
+ *        what P's view holds (one written while P's view had no peers/M)
  *
  * A record per domain is found the way discover.c finds domains:
  * @introduceDomain and @releaseDomain (own watches) list /local/domain.
@@ -256,6 +258,22 @@ static void relay_put(struct relay_dom *rp, struct symbiont_domain *dp,
 		kfree(cached);
 }
 
+/* M's record for P (a malformed one counts as absent) into P's view. */
+static void relay_pull(u16 m, struct relay_dom *rp, struct symbiont_domain *dp,
+		       struct fp_record *rec)
+{
+	int err = relay_read_record(m, rp->domid, rec);
+
+	if (err == -EPROTO) {
+		pr_warn_ratelimited("domain %u: malformed fast-path record for %u ignored\n",
+				    m, rp->domid);
+		rec->state = FP_XS_ABSENT;
+	} else if (err) {
+		return;
+	}
+	relay_put(rp, dp, m, rec, false);
+}
+
 /* M's fastpath directory changed: relay its records to its group. */
 static void relay_fp_work(struct work_struct *work)
 {
@@ -264,7 +282,6 @@ static void relay_fp_work(struct work_struct *work)
 	struct fp_record *rec;
 	struct relay_dom *rp;
 	unsigned long p;
-	int err;
 
 	if (READ_ONCE(relay_stopping))
 		return;
@@ -282,15 +299,27 @@ static void relay_fp_work(struct work_struct *work)
 		dp = relay_member(p);
 		if (p == rm->domid || !dp || dp->group != dm->group)
 			continue;
-		err = relay_read_record(rm->domid, p, rec);
-		if (err == -EPROTO) {
-			pr_warn_ratelimited("domain %u: malformed fast-path record for %lu ignored\n",
-					    rm->domid, p);
-			rec->state = FP_XS_ABSENT;
-		} else if (err) {
+		relay_pull(rm->domid, rp, dp, rec);
+	}
+	kfree(rec);
+}
+
+/* Every other member of P's group: its record for P, into P's view. */
+static void relay_pull_all(struct relay_dom *rp, struct symbiont_domain *dp)
+{
+	struct symbiont_domain *dm;
+	struct fp_record *rec;
+	unsigned long m;
+	void *entry;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return;
+	xa_for_each(&relay_doms, m, entry) {
+		dm = relay_member(m);
+		if (m == rp->domid || !dm || dm->group != dp->group)
 			continue;
-		}
-		relay_put(rp, dp, rm->domid, rec, false);
+		relay_pull(m, rp, dp, rec);
 	}
 	kfree(rec);
 }
@@ -364,8 +393,11 @@ static void relay_view_work(struct work_struct *work)
 					    rp->domid, path, err);
 	}
 	relay_reput_all(rp, dp);
-	/* Peers whose records we have not seen yet: ask them again. */
-	queue_work(dom0_wq, &rp->fp_work);
+	/*
+	 * Records P's view could not take before (no peers/M yet: a peer
+	 * that offered before view.c listed it, e.g. right after a restore).
+	 */
+	relay_pull_all(rp, dp);
 }
 
 static int relay_dom_add(u16 domid)
