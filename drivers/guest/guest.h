@@ -52,6 +52,7 @@ struct symbiont_self_info {
 int symbiont_self_init(void);
 void symbiont_self_exit(void);
 void symbiont_self_get(struct symbiont_self_info *out);
+void symbiont_self_reread(void);
 void symbiont_self_set_group(const char *group);
 int symbiont_self_announce(enum sym_announce state);
 

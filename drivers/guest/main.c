@@ -49,6 +49,11 @@ static struct work_struct rejoin_work;
 static void rejoin(struct work_struct *work)
 {
 	atomic64_inc(&symbiont_stats.work_runs);
+	/*
+	 * Our domid first: consumers of SELF_MIGRATE_IN derive roles from it,
+	 * and the domid watch's own refresh may not have run yet.
+	 */
+	symbiont_self_reread();
 	symbiont_self_announce(SYM_ANNOUNCE_JOINED);
 	symbiont_notify(SYMBIONT_SELF_MIGRATE_IN, NULL);
 	symbiont_view_refresh();

@@ -105,13 +105,11 @@ static int parse_name(const char *s, size_t len, void *out)
 	return sym_parse_name(s, len, out, SYM_NAME_MAX + 1);
 }
 
-static void refresh_self(struct work_struct *work)
+/* On symbiont_wq: re-read who we are (after a restore, a new domid). */
+void symbiont_self_reread(void)
 {
 	struct symbiont_self_info fresh;
 	bool changed;
-
-	atomic64_inc(&symbiont_stats.work_runs);
-	coalesced_watch_begin(&domid_watch);
 
 	symbiont_self_get(&fresh);
 	if (!read_own("domid", parse_domid, &fresh.domid))
@@ -136,6 +134,13 @@ static void refresh_self(struct work_struct *work)
 		pr_info("domid %u name %s\n", fresh.domid, fresh.name);
 		symbiont_sysfs_self_changed();
 	}
+}
+
+static void refresh_self(struct work_struct *work)
+{
+	atomic64_inc(&symbiont_stats.work_runs);
+	coalesced_watch_begin(&domid_watch);
+	symbiont_self_reread();
 }
 
 int symbiont_self_announce(enum sym_announce state)

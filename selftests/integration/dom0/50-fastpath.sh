@@ -5,7 +5,7 @@
 # the channel counters and not the NIC's. A UDP stream with sequence
 # numbers loses nothing when either side unloads mid-stream; a TCP stream
 # survives an unload and an xl save + restore of its peer, after which the
-# channel comes back. A hostile peer gets the channel marked broken and
+# channel comes back, also when the new domids swap granter and mapper. A hostile peer gets the channel marked broken and
 # traffic falls back. xl destroy of a peer mid-stream leaves the survivor
 # clean and without a leak.
 . /tb/tb.sh
@@ -117,6 +117,15 @@ tb_is "$(tb_exec g1 'ls /sys/kernel/symbiont/channels')" "$n2" "g1 dropped the c
 tb_wait_for 120 sh -c ". /tb/tb.sh; tb_exec g1 'grep -q ^exit /tmp/tcp.out'"
 tb_like "$(tb_exec g1 'tail -1 /tmp/tcp.out')" "^exit 0$" "a TCP stream survives xl save + restore of its peer"
 d2=$n2
+
+# Now g1: its new domid is the higher one, so granter and mapper swap.
+tb_check "xl save + restore g1" sh -c "xl save g1 /tmp/g1.save && xl restore /tmp/g1.save"
+rm -f /tmp/g1.save
+n1=$(tb_domid g1)
+tb_wait_chan 120 g1 "$d2" connected
+tb_is "$(tb_chan g1 "$d2" state)/$(tb_chan g2 "$n1" state)" connected/connected \
+	"after g1's restore (domid $d1 -> $n1, g2 $d2) the roles swap and the channel comes back"
+d1=$n1
 
 tb_exec g2 'echo 1 >/sys/module/symbiont_fastpath/parameters/hostile' >/dev/null
 tb_exec g2 'ping -c 5 -W 2 192.0.2.1' >/dev/null
