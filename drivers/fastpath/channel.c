@@ -12,6 +12,7 @@
  *   OFFERED --VIEW with the mapper's ack of our epoch--> CONNECTED
  *   OFFERED/CONNECTED --STOP, PEER_CLOSED, stale view--> IDLE (torn down)
  *   OFFERED/CONNECTED --ERROR-------------------------> BROKEN (torn down)
+ *   CONNECTED --the peer's 8th teardown in quick succession--> BROKEN
  *   BROKEN --STOP--> IDLE
  *
  * Asynchronous inputs (softirq: a ring said -EPROTO, or the peer's
@@ -24,10 +25,15 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "fastpath.h"
+
+/* A peer may end this many channels in a row, each within the window. */
+#define FP_CHURN_MAX		8
+#define FP_CHURN_WINDOW		(10 * HZ)
 
 static DEFINE_XARRAY(fp_channels);
 
@@ -158,6 +164,34 @@ static void fp_teardown(struct fp_channel *ch, enum fp_state next)
 	WRITE_ONCE(ch->state, next);
 }
 
+/*
+ * The peer ended the channel (closed word, or a withdrawn or replaced
+ * record). A granter offers again at once, with fresh pages: pages the
+ * peer still maps are freed only when it unmaps them, so a peer that maps
+ * and closes in a loop could make us pin 1 MiB per round. After
+ * FP_CHURN_MAX such teardowns, each within FP_CHURN_WINDOW of the last,
+ * the channel is broken instead (no offer until the peer leaves or we
+ * stop).
+ */
+static void fp_peer_teardown(struct fp_channel *ch,
+			     const struct fp_record *view)
+{
+	if (time_before(jiffies, ch->churn_at + FP_CHURN_WINDOW))
+		ch->churn++;
+	else
+		ch->churn = 0;
+	ch->churn_at = jiffies;
+	if (ch->churn >= FP_CHURN_MAX) {
+		pr_warn_ratelimited("peer %u: ends every channel at once, channel broken\n",
+				    ch->peer);
+		atomic64_inc(&ch->stats.errors);
+		fp_teardown(ch, FP_BROKEN);
+		return;
+	}
+	fp_teardown(ch, FP_IDLE);
+	fp_step(ch, FP_EV_START, view);
+}
+
 /* Granter: grant, allocate the event channel, publish. */
 static void fp_offer(struct fp_channel *ch)
 {
@@ -264,13 +298,10 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 					  view->state == FP_XS_OFFERED &&
 					  view->epoch == ch->epoch)
 				break;
-			fp_teardown(ch, FP_IDLE);
-			fp_step(ch, FP_EV_START, view);
+			fp_peer_teardown(ch, view);
 			break;
 		case FP_EV_PEER_CLOSED:
-			fp_teardown(ch, FP_IDLE);
-			if (ch->granter)
-				fp_step(ch, FP_EV_START, NULL);
+			fp_peer_teardown(ch, NULL);
 			break;
 		case FP_EV_STOP:
 			fp_teardown(ch, FP_IDLE);

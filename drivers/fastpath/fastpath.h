@@ -90,6 +90,9 @@ struct fp_channel {
 	bool granter;			/* we are the lower domid */
 	enum fp_state state;		/* under fp_lock; READ_ONCE elsewhere */
 	u32 epoch;			/* of the offer in use (or last torn down) */
+	/* Teardowns the peer caused in a row, each within FP_CHURN_WINDOW. */
+	unsigned int churn;
+	unsigned long churn_at;		/* jiffies of the last one */
 	struct fp_stats stats;
 
 	/* Pending asynchronous events from NAPI or the hook. */

@@ -46,8 +46,11 @@ enum symbiont_notify {
 	SYMBIONT_PEER_MIGRATE_OUT,	/* a peer announced it is migrating */
 	SYMBIONT_PEER_MIGRATE_IN,	/* a peer came back under a new domid */
 	SYMBIONT_SELF_MIGRATE_OUT,	/* we are about to be suspended (data: NULL) */
-	SYMBIONT_SELF_MIGRATE_IN,	/* we resumed, maybe with a new domid (data: NULL);
-					 * symbiont_self_domid() already returns it */
+	/*
+	 * We resumed, maybe with a new domid, which symbiont_self_domid()
+	 * already returns (data: NULL).
+	 */
+	SYMBIONT_SELF_MIGRATE_IN,
 };
 
 int symbiont_peer_lookup_by_domid(u16 domid, struct symbiont_peer *out);
