@@ -28,7 +28,7 @@ need_root() {
 
 host_pkgs="make gcc clang libclang-rt-14-dev valgrind cpio busybox-static
 qemu-system-x86 xen-utils-4.17 xenstore-utils iproute2 kmod
-linux-source-6.1 iperf3 sockperf python3 groff-base strace"
+linux-source-6.1 iperf3 sockperf tcpdump nftables python3 groff-base strace"
 
 apt_updated=0
 apt_update_once() {

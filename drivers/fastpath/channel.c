@@ -168,18 +168,18 @@ static void fp_teardown(struct fp_channel *ch, enum fp_state next)
  * The peer ended the channel (closed word, or a withdrawn or replaced
  * record). A granter offers again at once, with fresh pages: pages the
  * peer still maps are freed only when it unmaps them, so a peer that maps
- * and closes in a loop could make us pin 1 MiB per round. After
- * FP_CHURN_MAX such teardowns, each within FP_CHURN_WINDOW of the last,
- * the channel is broken instead (no offer until the peer leaves or we
- * stop).
+ * and closes in a loop could make us pin 1 MiB per round. The
+ * FP_CHURN_MAX-th such teardown in a row, each within FP_CHURN_WINDOW of
+ * the last, breaks the channel instead (no offer until the peer leaves or
+ * we stop).
  */
 static void fp_peer_teardown(struct fp_channel *ch,
 			     const struct fp_record *view)
 {
-	if (time_before(jiffies, ch->churn_at + FP_CHURN_WINDOW))
+	if (ch->churn && time_before(jiffies, ch->churn_at + FP_CHURN_WINDOW))
 		ch->churn++;
 	else
-		ch->churn = 0;
+		ch->churn = 1;
 	ch->churn_at = jiffies;
 	if (ch->churn >= FP_CHURN_MAX) {
 		pr_warn_ratelimited("peer %u: ends every channel at once, channel broken\n",

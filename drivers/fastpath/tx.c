@@ -149,6 +149,17 @@ static int fp_tx_flush(struct fp_channel *ch, bool *notify)
 }
 
 /*
+ * The frame is ours now, so the NIC's xmit will never show it to packet
+ * sockets: do that here, as dev_hard_start_xmit() would have. Frames that
+ * fall back to the NIC later are shown a second time there.
+ */
+static void fp_tx_tap(struct sk_buff *skb)
+{
+	if (dev_nit_active(skb->dev))
+		dev_queue_xmit_nit(skb, skb->dev);
+}
+
+/*
  * 0: in the ring (the caller consumes the skb); 1: queued behind others
  * (the skb is ours now); -errno: the caller lets it take the NIC.
  */
@@ -174,6 +185,8 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 	}
 	if (skb_queue_empty(&ch->backlog)) {
 		err = fp_tx_ring(ch, skb, &notify);
+		if (!err)
+			fp_tx_tap(skb);
 		if (err != -ENOSPC)
 			goto unlock;
 	}
@@ -181,6 +194,8 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 		err = -ENOBUFS;
 		goto unlock;
 	}
+	/* Once queued, a flush (here or in NAPI) may consume it. */
+	fp_tx_tap(skb);
 	/*
 	 * The skb keeps its socket charged while it waits here, so TCP
 	 * Small Queues slows the sender instead of the NIC taking the excess

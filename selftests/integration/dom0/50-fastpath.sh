@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fast path (issue 4): g1 and g2 (group "default") get a channel, g3
 # (group "red") does not. ping, iperf3 and sockperf over IPv4 and IPv6 move
-# the channel counters and not the NIC's. A UDP stream with sequence
-# numbers loses nothing when either side unloads mid-stream; a TCP stream
-# survives an unload and an xl save + restore of its peer, after which the
-# channel comes back, also when the new domids swap granter and mapper. A hostile peer gets the channel marked broken and
-# traffic falls back. xl destroy of a peer mid-stream leaves the survivor
-# clean and without a leak.
+# the channel counters and not the NIC's. tcpdump sees channel frames on
+# both ends, and the receiver's firewall judges them. A UDP stream with
+# sequence numbers loses nothing when either side unloads mid-stream; a TCP
+# stream survives an unload and an xl save + restore of its peer, after
+# which the channel comes back, also when the new domids swap granter and
+# mapper. A hostile peer gets the channel marked broken and traffic falls
+# back. xl destroy of a peer mid-stream leaves the survivor clean and
+# without a leak.
 . /tb/tb.sh
 tb_header
 
@@ -52,6 +54,8 @@ udp_across_unload() { # guest
 	tb_wait_chan 60 g1 "$d2" connected
 }
 
+# Areas g1 holds mapped from a granter's pages (xenbus_map_ring_valloc).
+mapped_areas_g1() { tb_exec g1 'grep -c xenbus_map_ring_pv /proc/vmallocinfo'; }
 slab_g1() { tb_exec g1 'sync; echo 3 >/proc/sys/vm/drop_caches; awk "/^Slab:/ { print \$2 }" /proc/meminfo'; }
 
 xenstore-write /local/domain/0/symbiont/groups/g3 red
@@ -91,6 +95,37 @@ over_channel "iperf3 UDP (IPv4)" 100 "iperf3 -u -b 2M -c 192.0.2.2 -t 3"
 over_channel "sockperf ping-pong (UDP)" 100 "sockperf ping-pong -i 192.0.2.2 -p 11111 -t 3"
 over_channel "sockperf ping-pong (TCP)" 100 "sockperf ping-pong --tcp -i 192.0.2.2 -p 11112 -t 3"
 tb_is "$(tb_chan g1 "$d2" errors)/$(tb_chan g2 "$d1" errors)" 0/0 "no channel errors on either side"
+
+# The receiver's stack takes channel frames as if eth0 had received them:
+# tcpdump on g2 sees them and g2's firewall judges them. g1's tcpdump sees
+# what it sent, though the NIC never did.
+echo_requests() { # guest: ICMP echo requests tcpdump printed
+	tb_exec "$1" 'grep -c "ICMP echo request" /tmp/td.out'
+}
+tb_exec g2 'tcpdump -Z root -i eth0 -nn -l -c 10 "icmp[icmptype] = icmp-echo and src 192.0.2.1" >/tmp/td.out 2>/tmp/td.err &' >/dev/null
+tb_exec g1 'tcpdump -Z root -i eth0 -nn -l -c 10 "icmp[icmptype] = icmp-echo and dst 192.0.2.2" >/tmp/td.out 2>/tmp/td.err &' >/dev/null
+for g in g1 g2; do
+	tb_wait_for 20 sh -c ". /tb/tb.sh; tb_exec $g 'grep -q listening /tmp/td.err'"
+done
+over_channel "ping under tcpdump" 20 "ping -c 10 -i 0.05 192.0.2.2"
+tb_wait_for 10 sh -c ". /tb/tb.sh; [ \"\$(tb_exec g2 'pidof tcpdump')\$(tb_exec g1 'pidof tcpdump')\" = '' ]"
+tb_is "$(echo_requests g2)" 10 "tcpdump on g2's eth0 sees the 10 echo requests that came over the channel"
+tb_is "$(echo_requests g1)" 10 "tcpdump on g1's eth0 sees the 10 echo requests it sent over the channel"
+tb_exec g1 'killall tcpdump' >/dev/null
+tb_exec g2 'killall tcpdump' >/dev/null
+
+tb_check "g2 loads nf_tables" tb_exec g2 \
+	'for m in crc32c_generic libcrc32c nfnetlink nf_tables; do insmod /lib/modules/$m.ko || exit; done'
+tb_check "g2 adds a rule dropping g1's echo requests" tb_exec g2 \
+	"nft add table inet tb && nft add chain inet tb in '{ type filter hook input priority 0; }' &&
+	 nft add rule inet tb in ip saddr 192.0.2.1 icmp type echo-request counter drop"
+r0=$(tb_chan g2 "$d1" rx_packets)
+tb_like "$(tb_exec g1 'ping -c 5 -i 0.2 -W 1 192.0.2.2')" " 100% packet loss" "g2's firewall drops the pings"
+tb_check "they reached g2 over the channel" sh -c \
+	". /tb/tb.sh; [ \$((\$(tb_chan g2 $d1 rx_packets) - $r0)) -ge 5 ]"
+tb_like "$(tb_exec g2 'nft list chain inet tb in')" "counter packets 5 bytes" "the rule counted exactly those 5"
+tb_exec g2 'nft delete table inet tb' >/dev/null
+tb_like "$(tb_exec g1 'ping -c 3 -i 0.2 192.0.2.2')" " 0% packet loss" "without the rule the pings pass again"
 
 udp_across_unload g1
 udp_across_unload g2
@@ -142,7 +177,42 @@ tb_exec g1 "rmmod symbiont_fastpath; insmod $FP" >/dev/null
 tb_wait_chan 60 g1 "$d2" connected
 tb_is "$(tb_chan g1 "$d2" state)" connected "reloading g1 gives a fresh channel"
 
+# A churning peer: g1, its module unloaded, writes its own record from
+# userspace, acknowledging each of g2's offers and closing the channel as
+# soon as it is up. Every round makes g2 grant fresh pages; after 8
+# teardowns in a row, each within 10 s of the last (the unload's own may be
+# the first of them), g2 stops offering and marks the channel broken.
+view=/local/domain/$d1/symbiont/peers/$d2/fastpath
+epoch=$(xenstore-read "$view/epoch")	# g1's module acknowledged this one
+tb_exec g1 'rmmod symbiont_fastpath' >/dev/null
+rec=data/symbiont/fastpath/$d2
+acks=0
+while [ $acks -lt 12 ] && [ "$(tb_chan g2 "$d1" state)" != broken ]; do
+	# g2's offer in g1's view, with an epoch not yet acknowledged.
+	tb_wait_for 20 sh -c "[ \"\$(xenstore-read $view/state)\" = offered ] &&
+		[ \"\$(xenstore-read $view/epoch)\" != '$epoch' ]" || break
+	epoch=$(xenstore-read "$view/epoch")
+	tb_exec g1 "xenstore-write $rec/epoch $epoch $rec/state connected" >/dev/null
+	tb_wait_chan 20 g2 "$d1" connected || break
+	acks=$((acks + 1))
+	tb_exec g1 "xenstore-rm $rec; xenstore-write $rec/state closed" >/dev/null
+	tb_wait_for 20 sh -c ". /tb/tb.sh; [ \"\$(tb_chan g2 $d1 state)\" != connected ]"
+done
+tb_log "g1 acknowledged $acks offers from g2"
+tb_is "$(tb_chan g2 "$d1" state)" broken "g2 breaks the channel to a peer that ends every channel at once"
+[ $acks -ge 7 ] && [ $acks -le 8 ] && tb_ok "only after 7-8 channels it served ($acks)" ||
+	tb_fail "only after 7-8 channels it served" "$acks acknowledged offers"
+sleep 2
+tb_is "$(xenstore-read "/local/domain/$d2/data/symbiont/fastpath/$d1/state")" closed \
+	"g2 offers nothing more"
+tb_exec g2 "rmmod symbiont_fastpath; insmod $FP" >/dev/null
+tb_exec g1 "insmod $FP" >/dev/null
+tb_wait_chan 60 g1 "$d2" connected
+tb_is "$(tb_chan g1 "$d2" state)/$(tb_chan g2 "$d1" state)" connected/connected \
+	"reloading both gives a fresh channel"
+
 s0=$(slab_g1)
+v0=$(mapped_areas_g1)
 tb_exec g1 '(iperf3 -c 192.0.2.2 -t 30 >/tmp/tcp.out 2>&1; echo "exit $?" >>/tmp/tcp.out) &' >/dev/null
 sleep 3
 xl destroy g2
@@ -153,6 +223,7 @@ sleep 1
 s1=$(slab_g1)
 [ $((s1 - s0)) -lt 1024 ] && tb_ok "g1 slab flat across the destroy ($s0 -> $s1 kB)" ||
 	tb_fail "g1 slab flat across the destroy" "$s0 -> $s1 kB"
+tb_is "$v0/$(mapped_areas_g1)" 17/0 "g1 unmapped all 17 areas of g2's pages (the control page and 16 segments)"
 tb_like "$(tb_exec g1 'ping -c 3 -i 0.2 192.0.2.3')" " 0% packet loss" "g1's network still works"
 
 tb_exec g1 'rmmod symbiont_fastpath' >/dev/null
