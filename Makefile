@@ -16,6 +16,9 @@ KABI = $(shell cat $(OUT)/kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 KBUILD_DIR := $(OUT)/kbuild
 GUESTS ?= 3
+# y: symbiont_fastpath.ko has the test-only parameter "hostile", which the
+# testbed needs; build the modules you ship with FAULT_INJECTION=n.
+FAULT_INJECTION ?= y
 
 .PHONY: all deps modules tool unit fuzz toolcheck check integration soak \
 	bench-discovery bench-fastpath demo style clean help
@@ -40,7 +43,8 @@ deps:
 modules: deps
 	@mkdir -p $(KBUILD_DIR)
 	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(KBUILD_DIR)/
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(KBUILD_DIR) W=1 modules \
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(KBUILD_DIR) W=1 \
+		SYMBIONT_FAULT_INJECTION=$(FAULT_INJECTION) modules \
 		2>&1 | tee $(OUT)/kbuild.log
 	@! grep -q 'warning:' $(OUT)/kbuild.log || \
 		{ echo "kernel build produced warnings (see $(OUT)/kbuild.log)" >&2; exit 1; }

@@ -129,7 +129,9 @@ struct fp_channel {
 /* main.c */
 extern struct mutex fp_lock;
 extern struct workqueue_struct *fp_wq;
-extern bool fp_hostile;
+#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
+extern bool fp_hostile;	/* the test-only "hostile" parameter */
+#endif
 struct net_device *fp_nic(void);	/* under RCU or fp_lock */
 bool fp_may_start(void);		/* fp_lock: not suspended, NIC attached */
 
@@ -168,7 +170,6 @@ void fp_tx_exit(struct net_device *nic);
 void fp_tx_reclaim(struct fp_channel *ch);
 void fp_tx_backlog_resend(struct fp_channel *ch);
 int fp_tx_kick(struct fp_channel *ch);
-void fp_tx_maybe_corrupt(struct fp_channel *ch);
 
 /* rx.c */
 irqreturn_t fp_interrupt(int irq, void *dev_id);

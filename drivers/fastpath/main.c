@@ -32,9 +32,11 @@ static char *nic = "eth0";
 module_param(nic, charp, 0444);
 MODULE_PARM_DESC(nic, "the NIC whose traffic to co-resident peers takes the fast path (default eth0)");
 
+#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
 bool fp_hostile;
 module_param_named(hostile, fp_hostile, bool, 0644);
 MODULE_PARM_DESC(hostile, "TEST ONLY: corrupt the ring indices and lengths this side publishes");
+#endif
 
 DEFINE_MUTEX(fp_lock);
 struct workqueue_struct *fp_wq;

@@ -47,8 +47,9 @@
 
 static DEFINE_PER_CPU(bool, fp_bypass);
 
+#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
 /* Under tx_lock: test-only, make the indices we publish impossible. */
-void fp_tx_maybe_corrupt(struct fp_channel *ch)
+static void fp_tx_maybe_corrupt(struct fp_channel *ch)
 {
 	if (!READ_ONCE(fp_hostile))
 		return;
@@ -58,6 +59,9 @@ void fp_tx_maybe_corrupt(struct fp_channel *ch)
 	/* cons the peer's producer will find impossible. */
 	WRITE_ONCE(ch->rx.ctrl->cons, ch->rx.cons + 5 * FP_RING_SIZE);
 }
+#else
+static inline void fp_tx_maybe_corrupt(struct fp_channel *ch) { }
+#endif
 
 /* Can this frame be described as one ring message at all? */
 static int fp_tx_check(struct sk_buff *skb)
