@@ -14,19 +14,21 @@ OUT ?= $(CURDIR)/out
 export OUT
 KABI = $(shell cat $(OUT)/kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
-KBUILD_DIR := $(OUT)/kbuild
+# `make modules` builds what users deploy, with no test-only knob;
+# `make modules-test` builds, separately, the variant with the
+# fault-injection knobs that the testbed needs (SYMBIONT_FAULT_INJECTION).
+KBUILD_DIR ?= $(OUT)/kbuild
+KBUILD_TEST_DIR ?= $(OUT)/kbuild-test
 GUESTS ?= 3
-# y: symbiont_fastpath.ko has the test-only parameter "hostile", which the
-# testbed needs; build the modules you ship with FAULT_INJECTION=n.
-FAULT_INJECTION ?= y
 
-.PHONY: all deps modules tool unit fuzz toolcheck check integration soak \
+.PHONY: all deps modules modules-test tool unit fuzz toolcheck check integration soak \
 	bench-discovery bench-fastpath demo style clean help
 
 all: modules tool
 
 help:
-	@echo "make            build the modules and the tool"
+	@echo "make            build the modules (as deployed: no test knobs) and the tool"
+	@echo "make modules-test   the modules with the fault-injection knobs (testbed)"
 	@echo "make check      unit tests, fuzz smoke, tool tests, testbed tests"
 	@echo "make demo       boot Xen in QEMU with $(GUESTS) guests and show symbiont"
 	@echo "make style      checkpatch.pl over the kernel sources"
@@ -39,15 +41,23 @@ deps:
 	@scripts/deps.sh
 
 # Kbuild writes objects next to the sources, so build from a tree of
-# symlinks inside $(OUT) to keep the source tree clean.
+# symlinks inside $(OUT) to keep the source tree clean (links to files
+# that are gone are pruned). $(call kbuild,DIR,FAULT_INJECTION)
+define kbuild
+	@mkdir -p $(1)
+	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(1)/
+	@find $(1) -xtype l -delete
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(1) W=1 \
+		SYMBIONT_FAULT_INJECTION=$(2) modules 2>&1 | tee $(1).log
+	@! grep -q 'warning:' $(1).log || \
+		{ echo "kernel build produced warnings (see $(1).log)" >&2; exit 1; }
+endef
+
 modules: deps
-	@mkdir -p $(KBUILD_DIR)
-	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(KBUILD_DIR)/
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(KBUILD_DIR) W=1 \
-		SYMBIONT_FAULT_INJECTION=$(FAULT_INJECTION) modules \
-		2>&1 | tee $(OUT)/kbuild.log
-	@! grep -q 'warning:' $(OUT)/kbuild.log || \
-		{ echo "kernel build produced warnings (see $(OUT)/kbuild.log)" >&2; exit 1; }
+	$(call kbuild,$(KBUILD_DIR),n)
+
+modules-test: deps
+	$(call kbuild,$(KBUILD_TEST_DIR),y)
 
 tool: deps
 	@$(MAKE) --no-print-directory -C tools/symbiont O=$(OUT)/tools
@@ -61,22 +71,22 @@ fuzz: deps
 toolcheck: deps
 	@scripts/run-stage tool
 
-integration: modules tool
+integration: modules-test tool
 	@scripts/run-stage integration
 
-soak: modules tool
+soak: modules-test tool
 	@scripts/run-stage soak
 
-bench-discovery: modules tool
+bench-discovery: modules-test tool
 	@scripts/bench-discovery $(BENCH_N) $(BENCH_N_LEAVE)
 
-bench-fastpath: modules tool
+bench-fastpath: modules-test tool
 	@scripts/bench-fastpath $(BENCH_ROUNDS) $(BENCH_T)
 
-check: modules tool
+check: modules modules-test tool
 	@scripts/check
 
-demo: modules tool
+demo: modules-test tool
 	@scripts/demo --guests $(GUESTS)
 
 style: deps

@@ -21,6 +21,7 @@ void sym_event_log_init(struct sym_event_log *log, struct sym_event *slots, u32 
 	log->count = 0;
 	log->slots = slots;
 }
+SYM_EXPORT(sym_event_log_init);
 
 u64 sym_event_log_append(struct sym_event_log *log, const struct sym_event *ev)
 {
@@ -39,6 +40,7 @@ u64 sym_event_log_append(struct sym_event_log *log, const struct sym_event *ev)
 	slot->seq = log->next_seq++;
 	return slot->seq;
 }
+SYM_EXPORT(sym_event_log_append);
 
 int sym_event_log_read(const struct sym_event_log *log, u64 *cursor,
 		       struct sym_event *out, u64 *lost)
@@ -58,11 +60,13 @@ int sym_event_log_read(const struct sym_event_log *log, u64 *cursor,
 	*cursor = want + 1;
 	return 1;
 }
+SYM_EXPORT(sym_event_log_read);
 
 u64 sym_event_log_last_seq(const struct sym_event_log *log)
 {
 	return log->next_seq - 1;
 }
+SYM_EXPORT(sym_event_log_last_seq);
 
 static const char *const sym_event_kind_names[] = {
 	[SYM_EV_JOIN] = "join",
@@ -78,6 +82,7 @@ const char *sym_event_kind_name(enum sym_event_kind kind)
 		return "invalid";
 	return sym_event_kind_names[kind];
 }
+SYM_EXPORT(sym_event_kind_name);
 
 /* Bounded appender: pos keeps counting past len so overflow is detected. */
 struct sym_line {
@@ -165,6 +170,7 @@ int sym_event_format(const struct sym_event *ev, char *buf, size_t len)
 	sym_line_putc(&line, '\n');
 	return sym_line_finish(&line);
 }
+SYM_EXPORT(sym_event_format);
 
 int sym_event_format_overflow(u64 seq, u64 lost, char *buf, size_t len)
 {
@@ -177,6 +183,7 @@ int sym_event_format_overflow(u64 seq, u64 lost, char *buf, size_t len)
 	sym_line_putc(&line, '\n');
 	return sym_line_finish(&line);
 }
+SYM_EXPORT(sym_event_format_overflow);
 
 /* Read cursor over one line; fields are "key=value" separated by ' '. */
 struct sym_fields {

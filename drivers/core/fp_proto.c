@@ -16,14 +16,15 @@ static const char *const fp_state_names[] = {
 	[FP_XS_CLOSED] = "closed",
 };
 
-const char *fp_state_name(enum fp_xs_state st)
+const char *sym_fp_state_name(enum sym_fp_xs_state st)
 {
 	if ((unsigned int)st < ARRAY_SIZE(fp_state_names))
 		return fp_state_names[st];
 	return "invalid";
 }
+SYM_EXPORT(sym_fp_state_name);
 
-int fp_parse_state(const char *s, size_t len, enum fp_xs_state *out)
+int sym_fp_parse_state(const char *s, size_t len, enum sym_fp_xs_state *out)
 {
 	unsigned int i;
 
@@ -43,7 +44,7 @@ int fp_parse_state(const char *s, size_t len, enum fp_xs_state *out)
 	return -EINVAL;
 }
 
-int fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out)
+int sym_fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out)
 {
 	u64 v;
 	int err;
@@ -59,7 +60,7 @@ int fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out)
 	return 0;
 }
 
-int fp_record_check_state(enum fp_xs_state st, bool writer_is_granter)
+int sym_fp_record_check_state(enum sym_fp_xs_state st, bool writer_is_granter)
 {
 	switch (st) {
 	case FP_XS_ABSENT:
@@ -73,7 +74,7 @@ int fp_record_check_state(enum fp_xs_state st, bool writer_is_granter)
 	return -EPROTO;
 }
 
-bool fp_record_equal(const struct fp_record *a, const struct fp_record *b)
+bool sym_fp_record_equal(const struct sym_fp_record *a, const struct sym_fp_record *b)
 {
 	if (a->state != b->state)
 		return false;
@@ -92,8 +93,9 @@ bool fp_record_equal(const struct fp_record *a, const struct fp_record *b)
 	}
 	return false;
 }
+SYM_EXPORT(sym_fp_record_equal);
 
-static int fp_read_u32(fp_read_fn read, void *ctx, const char *node,
+static int fp_read_u32(sym_fp_read_fn read, void *ctx, const char *node,
 		       u32 min, u32 max, u32 *out)
 {
 	char buf[FP_VALUE_MAX + 1];
@@ -105,15 +107,15 @@ static int fp_read_u32(fp_read_fn read, void *ctx, const char *node,
 		return -EPROTO;
 	if (err)
 		return err;
-	return fp_parse_u32(buf, len, min, max, out) ? -EPROTO : 0;
+	return sym_fp_parse_u32(buf, len, min, max, out) ? -EPROTO : 0;
 }
 
-int fp_record_read(fp_read_fn read, void *ctx, bool writer_is_granter,
-		   struct fp_record *rec)
+int sym_fp_record_read(sym_fp_read_fn read, void *ctx, bool writer_is_granter,
+		   struct sym_fp_record *rec)
 {
 	char buf[FP_VALUE_MAX + 1];
 	char node[24];
-	struct fp_record r;
+	struct sym_fp_record r;
 	size_t len;
 	u32 i;
 	int err;
@@ -128,8 +130,8 @@ int fp_record_read(fp_read_fn read, void *ctx, bool writer_is_granter,
 		return -EPROTO;
 	if (err)
 		return err;
-	if (fp_parse_state(buf, len, &r.state) ||
-	    fp_record_check_state(r.state, writer_is_granter))
+	if (sym_fp_parse_state(buf, len, &r.state) ||
+	    sym_fp_record_check_state(r.state, writer_is_granter))
 		return -EPROTO;
 
 	if (r.state == FP_XS_OFFERED || r.state == FP_XS_CONNECTED) {
@@ -156,3 +158,4 @@ int fp_record_read(fp_read_fn read, void *ctx, bool writer_is_granter,
 	*rec = r;
 	return 0;
 }
+SYM_EXPORT(sym_fp_record_read);

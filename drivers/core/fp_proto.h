@@ -64,15 +64,15 @@
 #define FP_EVTCHN_MAX		((1u << 17) - 1)	/* FIFO ABI limit */
 #define FP_VALUE_MAX		16u	/* longest value a record node holds */
 
-enum fp_xs_state {
+enum sym_fp_xs_state {
 	FP_XS_ABSENT = 0,	/* no record */
 	FP_XS_OFFERED,		/* granter: pages granted, evtchn allocated */
 	FP_XS_CONNECTED,	/* mapper: mapped and bound this epoch */
 	FP_XS_CLOSED,		/* either: torn down, do not use */
 };
 
-struct fp_record {
-	enum fp_xs_state state;
+struct sym_fp_record {
+	enum sym_fp_xs_state state;
 	u32 epoch;		/* OFFERED, CONNECTED: non-zero */
 	u32 evtchn;		/* OFFERED only */
 	u32 nr_pages;		/* OFFERED only */
@@ -80,11 +80,11 @@ struct fp_record {
 };
 
 /* "offered", "connected" or "closed"; -EINVAL otherwise (NULL: absent). */
-int fp_parse_state(const char *s, size_t len, enum fp_xs_state *out);
-const char *fp_state_name(enum fp_xs_state st);
+int sym_fp_parse_state(const char *s, size_t len, enum sym_fp_xs_state *out);
+const char *sym_fp_state_name(enum sym_fp_xs_state st);
 
 /* Strict decimal u32 in [min, max], at most FP_VALUE_MAX bytes. */
-int fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out);
+int sym_fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out);
 
 /*
  * Which nodes a record in this state must carry, given who wrote it:
@@ -92,7 +92,7 @@ int fp_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out);
  * the mapper's CONNECTED carries epoch; CLOSED carries nothing else.
  * A state the writer's role may not publish is -EPROTO.
  */
-int fp_record_check_state(enum fp_xs_state st, bool writer_is_granter);
+int sym_fp_record_check_state(enum sym_fp_xs_state st, bool writer_is_granter);
 
 /*
  * Reads one node of a record: node is "state", "epoch", "evtchn",
@@ -100,7 +100,7 @@ int fp_record_check_state(enum fp_xs_state st, bool writer_is_granter);
  * into buf and sets *len; -ENOENT if the node is absent, -E2BIG if longer
  * than size - 1, another -errno if the store could not answer.
  */
-typedef int (*fp_read_fn)(void *ctx, const char *node, char *buf,
+typedef int (*sym_fp_read_fn)(void *ctx, const char *node, char *buf,
 			  size_t size, size_t *len);
 
 /*
@@ -111,10 +111,10 @@ typedef int (*fp_read_fn)(void *ctx, const char *node, char *buf,
  * 4 + FP_RELAY_MAX_PAGES reads; nothing loops on a peer-chosen count
  * beyond that bound.
  */
-int fp_record_read(fp_read_fn read, void *ctx, bool writer_is_granter,
-		   struct fp_record *rec);
+int sym_fp_record_read(sym_fp_read_fn read, void *ctx, bool writer_is_granter,
+		   struct sym_fp_record *rec);
 
 /* True if a and b describe the same record (only the meaningful fields). */
-bool fp_record_equal(const struct fp_record *a, const struct fp_record *b);
+bool sym_fp_record_equal(const struct sym_fp_record *a, const struct sym_fp_record *b);
 
 #endif /* SYM_FP_PROTO_H */

@@ -37,6 +37,7 @@ void sym_departed_init(struct sym_departed_set *departed)
 {
 	memset(departed, 0, sizeof(*departed));
 }
+SYM_EXPORT(sym_departed_init);
 
 /* Index of the newest entry for key matching the filters, or -1. */
 static int sym_departed_index(const struct sym_departed_set *departed,
@@ -217,6 +218,7 @@ struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announ
 	/* Unknown state from a caller bug: forget it rather than guess. */
 	return sym_stay(SYM_MEMBER_NONE);
 }
+SYM_EXPORT(sym_member_step);
 
 const char *sym_member_state_name(enum sym_member_state state)
 {
@@ -230,3 +232,4 @@ const char *sym_member_state_name(enum sym_member_state state)
 	}
 	return "invalid";
 }
+SYM_EXPORT(sym_member_state_name);

@@ -35,12 +35,14 @@ size_t sym_peer_set_size(u32 capacity)
 	return sizeof(struct sym_peer_set) +
 	       (size_t)capacity * (sizeof(struct sym_peer) + sizeof(u16));
 }
+SYM_EXPORT(sym_peer_set_size);
 
 void sym_peer_set_init(struct sym_peer_set *set, u32 capacity)
 {
 	set->count = 0;
 	set->capacity = sym_clamp_capacity(capacity);
 }
+SYM_EXPORT(sym_peer_set_init);
 
 /* Copies a string of at most max chars, cut at NUL, zero padded to max + 1. */
 static void sym_copy_padded(char *dst, const char *src, size_t max)
@@ -137,6 +139,7 @@ int sym_peer_set_insert(struct sym_peer_set *set, const struct sym_peer *p)
 	set->count++;
 	return 0;
 }
+SYM_EXPORT(sym_peer_set_insert);
 
 const struct sym_peer *sym_peer_set_find_domid(const struct sym_peer_set *set, u16 domid)
 {
@@ -149,6 +152,7 @@ const struct sym_peer *sym_peer_set_find_domid(const struct sym_peer_set *set, u
 		return &set->peers[pos];
 	return NULL;
 }
+SYM_EXPORT(sym_peer_set_find_domid);
 
 const struct sym_peer *sym_peer_set_find_mac(const struct sym_peer_set *set, const u8 mac[6])
 {
@@ -161,6 +165,7 @@ const struct sym_peer *sym_peer_set_find_mac(const struct sym_peer_set *set, con
 			return &set->peers[i];
 	return NULL;
 }
+SYM_EXPORT(sym_peer_set_find_mac);
 
 const struct sym_peer *sym_peer_set_find_uuid(const struct sym_peer_set *set, const char *uuid)
 {
@@ -307,3 +312,4 @@ void sym_peer_set_diff(const struct sym_peer_set *old_set,
 	sym_diff_state_changes(old_set, new_set, fn, ctx);
 	sym_diff_by_uuid(old_set, new_set, SYM_PEER_ADDED, fn, ctx);
 }
+SYM_EXPORT(sym_peer_set_diff);

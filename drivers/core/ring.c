@@ -101,6 +101,7 @@ void sym_ring_shared_init(struct sym_ring_ctrl *ctrl)
 	SYM_WRITE_ONCE(ctrl->prod_event, 1);
 	SYM_WRITE_ONCE(ctrl->cons_event, 1);
 }
+SYM_EXPORT(sym_ring_shared_init);
 
 static u32 ring_log2(u32 v)
 {
@@ -150,6 +151,7 @@ int sym_ring_tx_init_segs(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
 	tx->max_msg = max_msg;
 	return 0;
 }
+SYM_EXPORT(sym_ring_tx_init_segs);
 
 int sym_ring_rx_init_segs(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
 			  u8 *const *segs, u32 seg_size, u32 nsegs,
@@ -167,6 +169,7 @@ int sym_ring_rx_init_segs(struct sym_ring_rx *rx, struct sym_ring_ctrl *ctrl,
 	rx->max_msg = max_msg;
 	return 0;
 }
+SYM_EXPORT(sym_ring_rx_init_segs);
 
 int sym_ring_tx_init(struct sym_ring_tx *tx, struct sym_ring_ctrl *ctrl,
 		     void *data, u32 size, u32 max_msg)
@@ -222,6 +225,7 @@ int sym_ring_tx_reclaimer(const struct sym_ring_tx *tx,
 	back->prod_snap = cons;
 	return 0;
 }
+SYM_EXPORT(sym_ring_tx_reclaimer);
 
 /* ---- producer ---- */
 
@@ -314,6 +318,7 @@ int sym_ring_sendv(struct sym_ring_tx *tx, u16 type,
 		*notify = sym_ring_tx_push(tx);
 	return 0;
 }
+SYM_EXPORT(sym_ring_sendv);
 
 int sym_ring_send(struct sym_ring_tx *tx, u16 type, const void *msg, u32 len,
 		  bool *notify)
@@ -372,6 +377,7 @@ bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify)
 		return true;
 	return tx_free(tx) >= need;
 }
+SYM_EXPORT(sym_ring_tx_final_check);
 
 /* ---- consumer ---- */
 
@@ -448,6 +454,7 @@ int sym_ring_recv(struct sym_ring_rx *rx, void *buf, u32 buflen, u32 *len,
 
 	return sym_ring_recvv(rx, &one, 1, len, type, notify);
 }
+SYM_EXPORT(sym_ring_recv);
 
 int sym_ring_recvv(struct sym_ring_rx *rx, const struct sym_ring_buf *bufs,
 		   unsigned int n, u32 *len, u16 *type, bool *notify)
@@ -480,6 +487,7 @@ int sym_ring_recvv(struct sym_ring_rx *rx, const struct sym_ring_buf *bufs,
 	rx_consume(rx, hdr_len, notify);
 	return 0;
 }
+SYM_EXPORT(sym_ring_recvv);
 
 int sym_ring_peek(struct sym_ring_rx *rx, u32 *len)
 {
@@ -487,6 +495,7 @@ int sym_ring_peek(struct sym_ring_rx *rx, u32 *len)
 
 	return rx_next(rx, len, &hdr_type);
 }
+SYM_EXPORT(sym_ring_peek);
 
 bool sym_ring_rx_push(struct sym_ring_rx *rx)
 {
@@ -504,6 +513,7 @@ bool sym_ring_rx_push(struct sym_ring_rx *rx)
 	event = SYM_READ_ONCE(rx->ctrl->cons_event);
 	return ring_crossed(event, old, rx->cons);
 }
+SYM_EXPORT(sym_ring_rx_push);
 
 bool sym_ring_rx_final_check(struct sym_ring_rx *rx, bool *notify)
 {
@@ -536,3 +546,4 @@ bool sym_ring_rx_final_check(struct sym_ring_rx *rx, bool *notify)
 		return true;
 	return rx->cons != rx->prod_snap;
 }
+SYM_EXPORT(sym_ring_rx_final_check);

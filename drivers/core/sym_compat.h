@@ -7,6 +7,9 @@
  * pulls in the few kernel headers that provide fixed-width types, errno
  * values and the mem and str helpers; in userspace it maps the same names
  * onto libc. Nothing here allocates or locks: it is definitions only.
+ *
+ * SYM_EXPORT(fn) exports a function of symbiont_core.ko to the other
+ * symbiont modules (symbol namespace SYMBIONT); in userspace it is nothing.
  */
 #ifndef SYM_COMPAT_H
 #define SYM_COMPAT_H
@@ -16,6 +19,10 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/export.h>
+
+#define SYM_EXPORT(sym) \
+	EXPORT_SYMBOL_NS_GPL(sym, SYMBIONT)
 #else
 #include <stdint.h>
 #include <stdbool.h>
@@ -39,6 +46,8 @@ typedef int64_t s64;
 #ifndef U64_MAX
 #define U64_MAX UINT64_MAX
 #endif
+
+#define SYM_EXPORT(sym)
 
 #endif /* __KERNEL__ */
 

@@ -59,6 +59,7 @@ int sym_parse_u64(const char *s, size_t len, u64 *out)
 	*out = value;
 	return 0;
 }
+SYM_EXPORT(sym_parse_u64);
 
 int sym_parse_domid(const char *s, size_t len, u16 *out)
 {
@@ -73,6 +74,7 @@ int sym_parse_domid(const char *s, size_t len, u16 *out)
 	*out = (u16)value;
 	return 0;
 }
+SYM_EXPORT(sym_parse_domid);
 
 int sym_parse_mac(const char *s, size_t len, u8 mac[SYM_MAC_LEN])
 {
@@ -96,6 +98,7 @@ int sym_parse_mac(const char *s, size_t len, u8 mac[SYM_MAC_LEN])
 	memcpy(mac, bytes, sizeof(bytes));
 	return 0;
 }
+SYM_EXPORT(sym_parse_mac);
 
 bool sym_mac_is_unicast(const u8 mac[SYM_MAC_LEN])
 {
@@ -114,6 +117,7 @@ void sym_format_mac(const u8 mac[SYM_MAC_LEN], char out[SYM_MAC_STR_LEN + 1])
 	}
 	out[SYM_MAC_STR_LEN] = '\0';
 }
+SYM_EXPORT(sym_format_mac);
 
 int sym_parse_uuid(const char *s, size_t len, char out[SYM_UUID_STR_LEN + 1])
 {
@@ -142,6 +146,7 @@ int sym_parse_uuid(const char *s, size_t len, char out[SYM_UUID_STR_LEN + 1])
 	memcpy(out, canonical, sizeof(canonical));
 	return 0;
 }
+SYM_EXPORT(sym_parse_uuid);
 
 int sym_parse_vm_path(const char *s, size_t len, char uuid[SYM_UUID_STR_LEN + 1])
 {
@@ -154,6 +159,7 @@ int sym_parse_vm_path(const char *s, size_t len, char uuid[SYM_UUID_STR_LEN + 1]
 		return -EINVAL;
 	return sym_parse_uuid(s + prefix_len, SYM_UUID_STR_LEN, uuid);
 }
+SYM_EXPORT(sym_parse_vm_path);
 
 static const char *const sym_announce_names[] = {
 	[SYM_ANNOUNCE_ABSENT] = "absent",
@@ -184,6 +190,7 @@ int sym_parse_announce(const char *s, size_t len, enum sym_announce *out)
 	}
 	return -EINVAL;
 }
+SYM_EXPORT(sym_parse_announce);
 
 const char *sym_announce_name(enum sym_announce ann)
 {
@@ -191,6 +198,7 @@ const char *sym_announce_name(enum sym_announce ann)
 		return "invalid";
 	return sym_announce_names[ann];
 }
+SYM_EXPORT(sym_announce_name);
 
 int sym_parse_name(const char *s, size_t len, char *out, size_t outsz)
 {
@@ -207,3 +215,4 @@ int sym_parse_name(const char *s, size_t len, char *out, size_t outsz)
 	out[len] = '\0';
 	return 0;
 }
+SYM_EXPORT(sym_parse_name);

@@ -23,6 +23,9 @@
 
 #include "sym_compat.h"
 
+/* The value of data/symbiont/version: the protocol these parsers implement. */
+#define SYM_PROTOCOL_VERSION	"1"
+
 /* Longest value any parser looks at; anything longer is rejected first. */
 #define SYM_XS_VALUE_MAX	2048
 

@@ -18,15 +18,13 @@
  * the watches (or the timer) and cancels their work synchronously, so no
  * rescan runs afterwards and no new record can appear.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "dom0.h"
 
-static struct coalesced_watch introduce_watch;
-static struct coalesced_watch release_watch;
+static struct sym_watch introduce_watch;
+static struct sym_watch release_watch;
 static struct work_struct introduce_work;
 static struct work_struct release_work;
 static struct delayed_work poll_work;
@@ -38,7 +36,7 @@ static void dom0_discover_scan(void)
 	u16 domid;
 	int err;
 
-	dir = dom0_xs_directory("/local/domain", &num);
+	dir = sym_xs_directory(&dom0_xs, XBT_NIL, "/local/domain", "", &num);
 	if (IS_ERR(dir)) {
 		pr_warn_ratelimited("cannot list /local/domain (%ld)\n",
 				    PTR_ERR(dir));
@@ -59,14 +57,14 @@ static void dom0_discover_scan(void)
 
 static void dom0_introduce_work(struct work_struct *work)
 {
-	coalesced_watch_begin(&introduce_watch);
+	sym_watch_begin(&introduce_watch);
 	dom0_work_ran();
 	dom0_discover_scan();
 }
 
 static void dom0_release_work(struct work_struct *work)
 {
-	coalesced_watch_begin(&release_watch);
+	sym_watch_begin(&release_watch);
 	dom0_work_ran();
 	dom0_domains_requeue_all();
 }
@@ -81,20 +79,16 @@ static void dom0_poll_work(struct work_struct *work)
 			   msecs_to_jiffies(dom0_poll_ms));
 }
 
-static int dom0_discover_watch(struct coalesced_watch *w, const char *node,
+static int dom0_discover_watch(struct sym_watch *w, const char *node,
 			       struct work_struct *work)
 {
-	dom0_xs_count();
-	return coalesced_watch_register(w, node, dom0_wq, work);
+	return sym_watch_register(w, &dom0_xs, node, dom0_wq, work);
 }
 
-static void dom0_discover_unwatch(struct coalesced_watch *w,
+static void dom0_discover_unwatch(struct sym_watch *w,
 				  struct work_struct *work)
 {
-	if (coalesced_watch_registered(w)) {
-		dom0_xs_count();
-		coalesced_watch_unregister(w);
-	}
+	sym_watch_unregister(w);
 	cancel_work_sync(work);
 }
 
@@ -140,13 +134,4 @@ void dom0_discover_exit(void)
 	dom0_discover_unwatch(&introduce_watch, &introduce_work);
 	dom0_discover_unwatch(&release_watch, &release_work);
 	dom0_groups_watch_exit();
-}
-
-void dom0_discover_watch_totals(u64 *fired, u64 *dropped)
-{
-	*fired += atomic_long_read(&introduce_watch.fired) +
-		  atomic_long_read(&release_watch.fired);
-	*dropped += atomic_long_read(&introduce_watch.dropped) +
-		    atomic_long_read(&release_watch.dropped);
-	dom0_groups_watch_totals(fired, dropped);
 }

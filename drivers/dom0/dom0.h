@@ -12,18 +12,17 @@
  *   groups.c    groups of members and the groups watch
  *   view.c      each member's view under /local/domain/<M>/symbiont
  *   sysfs.c     /sys/kernel/symbiont
- *   xs.c        counted XenStore accessors
  *   relay.c     fast-path record relay between group members
  *               (fastpath_relay=1 only; Documentation/fastpath.md)
  *
  * Serialisation: every work item runs on dom0_wq, an ordered workqueue, so
  * all membership, group and view state is touched by one thread at a time
- * and needs no lock of its own. dom0_table_lock additionally guards the
- * domain table against the sysfs stats readers that walk it.
+ * and needs no lock of its own: the domain table (an xarray, domains.c)
+ * is written only there, and nothing else walks it.
  *
- * Lock order: dom0_table_lock, then the sysfs members lock (sysfs.c); the
- * event log lock (event_dev.c) nests under neither. No lock is held across
- * kobject removal or XenStore requests.
+ * Locks: the sysfs members lock (sysfs.c) and the event log lock
+ * (lib/events.c) are leaves, never nested. No lock is held across kobject
+ * removal or XenStore requests.
  */
 #ifndef SYMBIONT_DOM0_H
 #define SYMBIONT_DOM0_H
@@ -32,7 +31,8 @@
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
-#include "coalesced_watch.h"
+#include "watch.h"
+#include "xs.h"
 #include "membership.h"
 #include "xs_parse.h"
 
@@ -41,6 +41,7 @@
 
 struct dom0_group;
 struct dom0_member_kobj;
+struct dom0_relay;
 
 struct symbiont_domain {
 	u16 domid;
@@ -60,8 +61,9 @@ struct symbiont_domain {
 	struct dom0_member_kobj *kobj;
 	u64 view_generation;	/* last written to its view; never goes back */
 
-	struct coalesced_watch watch;	/* data/symbiont/state, event mode */
+	struct sym_watch watch;	/* data/symbiont/state, event mode */
 	struct work_struct work;
+	struct dom0_relay *relay;	/* relay.c; NULL unless fastpath_relay */
 };
 
 /* main.c */
@@ -69,23 +71,10 @@ extern struct workqueue_struct *dom0_wq;
 extern bool dom0_poll_mode;
 extern unsigned int dom0_poll_ms;
 
-/* xs.c: every XenStore request of the module goes through these. */
-void dom0_xs_count(void);
-void *dom0_xs_read(struct xenbus_transaction t, const char *path,
-		   unsigned int *len);
-char **dom0_xs_directory(const char *path, unsigned int *num);
-int dom0_xs_exists(struct xenbus_transaction t, const char *path);
-int dom0_xs_write(struct xenbus_transaction t, const char *path,
-		  const char *value);
-int dom0_xs_rm(struct xenbus_transaction t, const char *path);
-int dom0_xs_transaction_start(struct xenbus_transaction *t);
-int dom0_xs_transaction_end(struct xenbus_transaction t, bool abort);
-int dom0_xs_transact(int (*fill)(struct xenbus_transaction t, void *ctx),
-		     void *ctx, int tries);
-u64 dom0_xs_requests(void);
+/* Every XenStore request and watch firing of the module (xs.h). */
+extern struct sym_xs_stats dom0_xs;
 
 /* domains.c */
-extern struct mutex dom0_table_lock;
 struct symbiont_domain *dom0_domain_find(u16 domid);
 int dom0_domain_add(u16 domid);
 void dom0_domain_reconcile(struct symbiont_domain *d);
@@ -93,7 +82,6 @@ void dom0_domains_requeue_all(void);
 void dom0_domains_reconcile_all(void);
 void dom0_domains_init(void);
 void dom0_domains_exit(void);
-void dom0_watch_totals(u64 *fired, u64 *dropped);
 u64 dom0_work_runs(void);
 void dom0_work_ran(void);
 
@@ -103,6 +91,8 @@ void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1]);
 
 /* groups.c */
 const char *dom0_group_name(const struct dom0_group *g);
+/* Every member of g, linked by symbiont_domain.group_node. */
+struct list_head *dom0_group_members(struct dom0_group *g);
 int dom0_group_join(struct symbiont_domain *d);
 void dom0_group_leave(struct symbiont_domain *d);
 void dom0_group_changed(struct symbiont_domain *d);
@@ -110,7 +100,6 @@ void dom0_groups_flush(void);
 void dom0_groups_reread(void);
 int dom0_groups_watch_init(void);
 void dom0_groups_watch_exit(void);
-void dom0_groups_watch_totals(u64 *fired, u64 *dropped);
 void dom0_groups_exit(void);
 
 /* view.c */
@@ -122,11 +111,13 @@ void dom0_mode_unpublish(void);
 /* discover.c */
 int dom0_discover_init(void);
 void dom0_discover_exit(void);
-void dom0_discover_watch_totals(u64 *fired, u64 *dropped);
 
-/* relay.c: both do nothing unless fastpath_relay=1 */
-int dom0_relay_init(void);
-void dom0_relay_exit(void);
+/* relay.c: all do nothing unless fastpath_relay=1 */
+void dom0_relay_init(void);
+int dom0_relay_attach(struct symbiont_domain *d);
+void dom0_relay_unwatch(struct symbiont_domain *d);
+void dom0_relay_detach(struct symbiont_domain *d);
+void dom0_relay_stop(void);
 
 /* sysfs.c */
 int dom0_sysfs_init(void);

@@ -14,9 +14,12 @@
  * only. A domain whose home is gone and that is not a member is freed.
  *
  * Locking: all of this runs on dom0_wq, an ordered workqueue, which is the
- * lock for records, states, groups and the departed set. dom0_table_lock
- * guards the table's membership (insert, erase) and the retired watch
- * counters against dom0_watch_totals(), called by sysfs readers.
+ * lock for records, states, groups and the departed set; the xarray's own
+ * lock covers its insert and erase.
+ *
+ * This is dom0's one table of domains: the fast-path relay (relay.c) hangs
+ * its per-domain state off the record (d->relay) and learns of domains
+ * through it, with no table or discovery of its own.
  *
  * Lifetime: a record is freed only after its watch is unregistered (no
  * callback can queue its work any more) and its work is cancelled. A
@@ -24,21 +27,16 @@
  * item to be freed while it runs, and cancel_work() drops an instance the
  * watch queued again meanwhile.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/atomic.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include "dom0.h"
-#include "event_dev.h"
+#include "events.h"
 
-DEFINE_MUTEX(dom0_table_lock);
 static DEFINE_XARRAY(dom0_domains);
 static struct sym_departed_set dom0_departed;
 static atomic64_t dom0_runs = ATOMIC64_INIT(0);
-/* Counters of watches already unregistered; under dom0_table_lock. */
-static u64 retired_fired, retired_dropped;
 
 void dom0_work_ran(void)
 {
@@ -66,21 +64,13 @@ static void dom0_domain_work(struct work_struct *work)
 
 static void dom0_domain_unwatch(struct symbiont_domain *d)
 {
-	if (!coalesced_watch_registered(&d->watch))
-		return;
-	dom0_xs_count();
-	coalesced_watch_unregister(&d->watch);
-	mutex_lock(&dom0_table_lock);
-	retired_fired += atomic_long_read(&d->watch.fired);
-	retired_dropped += atomic_long_read(&d->watch.dropped);
-	mutex_unlock(&dom0_table_lock);
+	sym_watch_unregister(&d->watch);
+	dom0_relay_unwatch(d);
 }
 
 static void dom0_domain_erase(struct symbiont_domain *d)
 {
-	mutex_lock(&dom0_table_lock);
 	xa_erase(&dom0_domains, d->domid);
-	mutex_unlock(&dom0_table_lock);
 	kfree(d);
 }
 
@@ -99,27 +89,28 @@ int dom0_domain_add(u16 domid)
 	INIT_LIST_HEAD(&d->move_node);
 	INIT_WORK(&d->work, dom0_domain_work);
 
-	mutex_lock(&dom0_table_lock);
 	err = xa_insert(&dom0_domains, domid, d, GFP_KERNEL);
-	mutex_unlock(&dom0_table_lock);
 	if (err)
 		goto free_domain;
+	err = dom0_relay_attach(d);
+	if (err)
+		goto erase_domain;
 	if (dom0_poll_mode)
 		return 0;
 
 	/* Registration fires the watch once, which queues the first look. */
 	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
 		 domid);
-	dom0_xs_count();
-	err = coalesced_watch_register(&d->watch, path, dom0_wq, &d->work);
+	err = sym_watch_register(&d->watch, &dom0_xs, path, dom0_wq, &d->work);
 	if (err)
-		goto erase_domain;
+		goto detach_relay;
 	return 0;
 
+detach_relay:
+	dom0_relay_unwatch(d);
+	dom0_relay_detach(d);
 erase_domain:
-	mutex_lock(&dom0_table_lock);
 	xa_erase(&dom0_domains, domid);
-	mutex_unlock(&dom0_table_lock);
 free_domain:
 	kfree(d);
 	return err;
@@ -130,6 +121,7 @@ static void dom0_domain_free(struct symbiont_domain *d)
 {
 	dom0_domain_unwatch(d);
 	cancel_work(&d->work);
+	dom0_relay_detach(d);
 	dom0_domain_erase(d);
 }
 
@@ -144,7 +136,7 @@ static void dom0_domain_record(const struct symbiont_domain *d,
 
 	strscpy(ev.uuid, d->uuid, sizeof(ev.uuid));
 	strscpy(ev.name, d->name, sizeof(ev.name));
-	symbiont_events_record(&ev);
+	sym_events_record(&ev);
 }
 
 /* Publishes a change from state old to d->state. */
@@ -179,25 +171,20 @@ static void dom0_domain_apply(struct symbiont_domain *d,
 static bool dom0_domain_announce(struct symbiont_domain *d,
 				 enum sym_announce *ann)
 {
-	char path[DOM0_PATH_MAX];
-	unsigned int len = 0;
-	char *val;
-	int err;
+	char path[DOM0_PATH_MAX], val[16];
+	int len, err;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
 		 d->domid);
-	val = dom0_xs_read(XBT_NIL, path, &len);
-	if (IS_ERR(val)) {
-		if (PTR_ERR(val) != -ENOENT) {
-			pr_warn_ratelimited("domain %u: cannot read %s (%ld)\n",
-					    d->domid, path, PTR_ERR(val));
-			return false;
-		}
-		val = NULL;
-		len = 0;
+	len = sym_xs_read(&dom0_xs, XBT_NIL, path, "", val, sizeof(val));
+	if (len == -ENOENT)
+		return !sym_parse_announce(NULL, 0, ann);
+	if (len < 0 && len != -E2BIG) {
+		pr_warn_ratelimited("domain %u: cannot read %s (%d)\n",
+				    d->domid, path, len);
+		return false;
 	}
-	err = sym_parse_announce(val, len, ann);
-	kfree(val);
+	err = len < 0 ? len : sym_parse_announce(val, len, ann);
 	if (err) {
 		pr_warn_ratelimited("domain %u: malformed value in %s ignored\n",
 				    d->domid, path);
@@ -214,13 +201,13 @@ void dom0_domain_reconcile(struct symbiont_domain *d)
 	enum sym_announce ann;
 	int alive, err;
 
-	if (coalesced_watch_registered(&d->watch))
-		coalesced_watch_begin(&d->watch);
+	if (sym_watch_registered(&d->watch))
+		sym_watch_begin(&d->watch);
 
 	if (!dom0_domain_announce(d, &ann))
 		return;
 	snprintf(home, sizeof(home), "/local/domain/%u", d->domid);
-	alive = dom0_xs_exists(XBT_NIL, home);
+	alive = sym_xs_exists(&dom0_xs, XBT_NIL, home, "");
 	if (alive < 0) {
 		pr_warn_ratelimited("domain %u: cannot look up %s (%d)\n",
 				    d->domid, home, alive);
@@ -269,21 +256,6 @@ void dom0_domains_reconcile_all(void)
 		dom0_domain_reconcile(d);
 }
 
-void dom0_watch_totals(u64 *fired, u64 *dropped)
-{
-	struct symbiont_domain *d;
-	unsigned long domid;
-
-	mutex_lock(&dom0_table_lock);
-	*fired += retired_fired;
-	*dropped += retired_dropped;
-	xa_for_each(&dom0_domains, domid, d) {
-		*fired += atomic_long_read(&d->watch.fired);
-		*dropped += atomic_long_read(&d->watch.dropped);
-	}
-	mutex_unlock(&dom0_table_lock);
-}
-
 /*
  * Module exit, after discovery and the groups watch are gone: stop every
  * watch, let queued work finish, then withdraw the views and free.
@@ -308,6 +280,7 @@ void dom0_domains_exit(void)
 	 * own record, so walking the table from here could race with it.
 	 * flush_work, not drain: watches may still queue work until this runs.
 	 */
+	dom0_relay_stop();
 	INIT_WORK_ONSTACK(&unwatch_all, dom0_domains_unwatch_all);
 	queue_work(dom0_wq, &unwatch_all);
 	flush_work(&unwatch_all);
@@ -316,6 +289,7 @@ void dom0_domains_exit(void)
 
 	xa_for_each(&dom0_domains, domid, d) {
 		cancel_work_sync(&d->work);
+		dom0_relay_detach(d);
 		if (d->state != SYM_MEMBER_NONE) {
 			list_del_init(&d->group_node);
 			d->group = NULL;

@@ -16,8 +16,6 @@
  * Locking/lifetime: everything here runs on dom0_wq, which serialises it.
  * A group lives while it has members; dom0_groups_flush() frees empty ones.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,7 +33,7 @@ struct dom0_group {
 
 static DEFINE_HASHTABLE(dom0_groups, 6);
 static LIST_HEAD(dom0_dirty_groups);
-static struct coalesced_watch groups_watch;
+static struct sym_watch groups_watch;
 static struct work_struct groups_work;
 
 static u32 dom0_group_hash(const char *name)
@@ -46,6 +44,11 @@ static u32 dom0_group_hash(const char *name)
 const char *dom0_group_name(const struct dom0_group *g)
 {
 	return g->name;
+}
+
+struct list_head *dom0_group_members(struct dom0_group *g)
+{
+	return &g->members;
 }
 
 static struct dom0_group *dom0_group_get(const char *name)
@@ -164,7 +167,7 @@ void dom0_groups_reread(void)
 
 static void dom0_groups_work(struct work_struct *work)
 {
-	coalesced_watch_begin(&groups_watch);
+	sym_watch_begin(&groups_watch);
 	dom0_work_ran();
 	dom0_groups_reread();
 }
@@ -172,25 +175,17 @@ static void dom0_groups_work(struct work_struct *work)
 int dom0_groups_watch_init(void)
 {
 	INIT_WORK(&groups_work, dom0_groups_work);
-	dom0_xs_count();
-	return coalesced_watch_register(&groups_watch, DOM0_GROUPS_PATH,
-					dom0_wq, &groups_work);
+	return sym_watch_register(&groups_watch, &dom0_xs, DOM0_GROUPS_PATH,
+				  dom0_wq, &groups_work);
 }
 
 /* The caller drains dom0_wq afterwards. */
 void dom0_groups_watch_exit(void)
 {
-	if (!coalesced_watch_registered(&groups_watch))
+	if (!sym_watch_registered(&groups_watch))
 		return;
-	dom0_xs_count();
-	coalesced_watch_unregister(&groups_watch);
+	sym_watch_unregister(&groups_watch);
 	cancel_work_sync(&groups_work);
-}
-
-void dom0_groups_watch_totals(u64 *fired, u64 *dropped)
-{
-	*fired += atomic_long_read(&groups_watch.fired);
-	*dropped += atomic_long_read(&groups_watch.dropped);
 }
 
 /* Module exit: members are already detached; drop the empty groups. */

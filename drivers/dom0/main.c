@@ -10,15 +10,13 @@
  * undoes it in reverse: discovery stops first so nothing new is queued,
  * then every record's watch goes, the queue drains, views are withdrawn.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <xen/xen.h>
 #include "dom0.h"
-#include "event_dev.h"
-#include "root_sysfs.h"
+#include "events.h"
+#include "root.h"
 
 #define DOM0_EVENT_CAPACITY	1024
 
@@ -31,6 +29,7 @@ module_param_named(poll_ms, dom0_poll_ms, uint, 0444);
 MODULE_PARM_DESC(poll_ms, "poll mode: milliseconds between scans (min 10, default 1000)");
 
 struct workqueue_struct *dom0_wq;
+struct sym_xs_stats dom0_xs;
 bool dom0_poll_mode;
 
 static int __init symbiont_dom0_init(void)
@@ -41,7 +40,7 @@ static int __init symbiont_dom0_init(void)
 		pr_err("not running in Xen dom0; refusing to load\n");
 		return -ENODEV;
 	}
-	err = symbiont_mode_parse(mode, dom0_poll_ms, &dom0_poll_mode);
+	err = sym_mode_parse(mode, dom0_poll_ms, &dom0_poll_mode);
 	if (err)
 		return err;
 
@@ -49,7 +48,7 @@ static int __init symbiont_dom0_init(void)
 	if (!dom0_wq)
 		return -ENOMEM;
 
-	err = symbiont_events_init(NULL, DOM0_EVENT_CAPACITY);
+	err = sym_events_init(THIS_MODULE, NULL, DOM0_EVENT_CAPACITY);
 	if (err)
 		goto destroy_wq;
 
@@ -64,29 +63,22 @@ static int __init symbiont_dom0_init(void)
 	}
 
 	dom0_domains_init();
+	dom0_relay_init();
 	err = dom0_discover_init();
 	if (err) {
 		pr_err("cannot start discovery (%d)\n", err);
 		goto unpublish_mode;
 	}
-	err = dom0_relay_init();
-	if (err) {
-		pr_err("cannot start the fast-path relay (%d)\n", err);
-		goto exit_discover;
-	}
 
 	pr_info("loaded, %s mode\n", dom0_poll_mode ? "poll" : "event");
 	return 0;
 
-exit_discover:
-	dom0_discover_exit();
-	dom0_domains_exit();
 unpublish_mode:
 	dom0_mode_unpublish();
 exit_sysfs:
 	dom0_sysfs_exit();
 exit_events:
-	symbiont_events_exit();
+	sym_events_exit();
 destroy_wq:
 	destroy_workqueue(dom0_wq);
 	return err;
@@ -94,12 +86,11 @@ destroy_wq:
 
 static void __exit symbiont_dom0_exit(void)
 {
-	dom0_relay_exit();
 	dom0_discover_exit();
 	dom0_domains_exit();
 	dom0_mode_unpublish();
 	dom0_sysfs_exit();
-	symbiont_events_exit();
+	sym_events_exit();
 	destroy_workqueue(dom0_wq);
 }
 
@@ -108,3 +99,4 @@ module_exit(symbiont_dom0_exit);
 
 MODULE_DESCRIPTION("symbiont: host-side membership of co-resident Xen VMs");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SYMBIONT);

@@ -18,15 +18,13 @@
  * announced on the event device (SYMBIONT_GENERATION=<n>) instead.
  *
  * Locking: members_lock (spinlock) guards the mutable fields (group,
- * state) of every member object; it nests inside dom0_table_lock and
- * never around kobject calls.
+ * state) of every member object; it is a leaf, never held around
+ * kobject calls.
  *
  * Lifetime: the root, stats and members objects live from
  * dom0_sysfs_init() to dom0_sysfs_exit(); a member object from
  * dom0_member_add() to the last put after dom0_member_remove().
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/atomic.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
@@ -34,8 +32,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "dom0.h"
-#include "root_sysfs.h"
-#include "event_dev.h"
+#include "root.h"
+#include "events.h"
 
 struct dom0_member_kobj {
 	struct kobject kobj;
@@ -57,18 +55,10 @@ static u64 dom0_generation_read(void)
 	return atomic64_read(&dom0_generation);
 }
 
-static void dom0_watch_sums(u64 *fired, u64 *dropped)
-{
-	*fired = 0;
-	*dropped = 0;
-	dom0_watch_totals(fired, dropped);
-	dom0_discover_watch_totals(fired, dropped);
-}
-
 static ssize_t xs_requests_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", dom0_xs_requests());
+	return sysfs_emit(buf, "%llu\n", sym_xs_requests(&dom0_xs));
 }
 
 static ssize_t work_runs_show(struct kobject *kobj,
@@ -80,19 +70,13 @@ static ssize_t work_runs_show(struct kobject *kobj,
 static ssize_t watch_fired_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	u64 fired, dropped;
-
-	dom0_watch_sums(&fired, &dropped);
-	return sysfs_emit(buf, "%llu\n", fired);
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&dom0_xs.watch_fired));
 }
 
 static ssize_t watch_dropped_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	u64 fired, dropped;
-
-	dom0_watch_sums(&fired, &dropped);
-	return sysfs_emit(buf, "%llu\n", dropped);
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&dom0_xs.watch_dropped));
 }
 
 static struct kobj_attribute xs_requests_attr = __ATTR_RO(xs_requests);
@@ -192,9 +176,9 @@ void dom0_generation_bump(void)
 	char *envp[] = { env, NULL };
 	u64 gen = atomic64_inc_return(&dom0_generation);
 
-	symbiont_root_generation_changed(root_kobj);
+	sym_root_generation_changed(root_kobj);
 	snprintf(env, sizeof(env), "SYMBIONT_GENERATION=%llu", gen);
-	symbiont_events_uevent(envp);
+	sym_events_uevent(envp);
 }
 
 int dom0_member_add(struct symbiont_domain *d)
@@ -255,14 +239,14 @@ int dom0_sysfs_init(void)
 {
 	int err;
 
-	static struct symbiont_root_info info = {
+	static struct sym_root_info info = {
 		.role = "dom0",
 		.generation = dom0_generation_read,
 	};
 
 	info.poll_mode = dom0_poll_mode;
 	info.poll_ms = dom0_poll_ms;
-	root_kobj = symbiont_root_create(&info);
+	root_kobj = sym_root_create(&info);
 	if (!root_kobj)
 		return -ENOMEM;
 
@@ -286,7 +270,7 @@ put_stats:
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
 put_root:
-	symbiont_root_destroy(root_kobj);
+	sym_root_destroy(root_kobj);
 	root_kobj = NULL;
 	return err;
 }
@@ -297,6 +281,6 @@ void dom0_sysfs_exit(void)
 	members_kset = NULL;
 	kobject_put(stats_kobj);
 	stats_kobj = NULL;
-	symbiont_root_destroy(root_kobj);
+	sym_root_destroy(root_kobj);
 	root_kobj = NULL;
 }

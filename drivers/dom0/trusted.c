@@ -18,83 +18,71 @@
  *
  * Runs on dom0_wq only; no locking, no state.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "dom0.h"
 
+/* Room for any well-formed fact; a longer value is malformed. */
+#define DOM0_FACT_MAX	128
+
+/* Reads one fact into buf: its length, -EINVAL if too long, or -errno. */
+static int dom0_read_fact(const char *path, char buf[DOM0_FACT_MAX])
+{
+	int len = sym_xs_read(&dom0_xs, XBT_NIL, path, "", buf,
+			      DOM0_FACT_MAX);
+
+	return len == -E2BIG ? -EINVAL : len;
+}
+
 static int dom0_read_vm_uuid(u16 domid, char uuid[SYM_UUID_STR_LEN + 1])
 {
-	char path[DOM0_PATH_MAX];
-	unsigned int len;
-	char *val;
-	int err;
+	char path[DOM0_PATH_MAX], val[DOM0_FACT_MAX];
+	int len;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
-	val = dom0_xs_read(XBT_NIL, path, &len);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	err = sym_parse_vm_path(val, len, uuid);
-	kfree(val);
-	return err;
+	len = dom0_read_fact(path, val);
+	return len < 0 ? len : sym_parse_vm_path(val, len, uuid);
 }
 
 static int dom0_read_name(u16 domid, char name[SYM_NAME_MAX + 1])
 {
-	char path[DOM0_PATH_MAX];
-	unsigned int len;
-	char *val;
-	int err;
+	char path[DOM0_PATH_MAX], val[DOM0_FACT_MAX];
+	int len;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	val = dom0_xs_read(XBT_NIL, path, &len);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	err = sym_parse_name(val, len, name, SYM_NAME_MAX + 1);
-	kfree(val);
-	return err;
+	len = dom0_read_fact(path, val);
+	return len < 0 ? len : sym_parse_name(val, len, name, SYM_NAME_MAX + 1);
 }
 
 static int dom0_read_mac(u16 domid, u8 mac[SYM_MAC_LEN])
 {
-	char path[DOM0_PATH_MAX];
-	unsigned int len;
-	char *val;
-	int err;
+	char path[DOM0_PATH_MAX], val[DOM0_FACT_MAX];
+	int len;
 
 	snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u/0/mac",
 		 domid);
-	val = dom0_xs_read(XBT_NIL, path, &len);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	err = sym_parse_mac(val, len, mac);
-	kfree(val);
-	return err;
+	len = dom0_read_fact(path, val);
+	return len < 0 ? len : sym_parse_mac(val, len, mac);
 }
 
 void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1])
 {
-	char path[DOM0_PATH_MAX];
-	unsigned int len;
-	char *val;
-	int err;
+	char path[DOM0_PATH_MAX], val[DOM0_FACT_MAX];
+	int len;
 
 	strscpy(group, DOM0_DEFAULT_GROUP, SYM_NAME_MAX + 1);
 	if (!vm_name[0] || strchr(vm_name, '.'))
 		return;
 	snprintf(path, sizeof(path), "/local/domain/0/symbiont/groups/%s",
 		 vm_name);
-	val = dom0_xs_read(XBT_NIL, path, &len);
-	if (IS_ERR(val))
+	len = dom0_read_fact(path, val);
+	if (len == -ENOENT)
 		return;
-	err = sym_parse_name(val, len, group, SYM_NAME_MAX + 1);
-	if (err) {
+	if (len < 0 || sym_parse_name(val, len, group, SYM_NAME_MAX + 1)) {
 		strscpy(group, DOM0_DEFAULT_GROUP, SYM_NAME_MAX + 1);
 		pr_warn_ratelimited("malformed group for VM %s in %s; using %s\n",
 				    vm_name, path, DOM0_DEFAULT_GROUP);
 	}
-	kfree(val);
 }
 
 /*

@@ -26,12 +26,9 @@
  *
  * Runs on dom0_wq (or in init/exit), which serialises it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/kernel.h>
 #include "dom0.h"
 
-#define DOM0_VIEW_TRIES		10
 #define DOM0_MODE_PATH		"/local/domain/0/symbiont/mode"
 
 static int dom0_view_put(struct xenbus_transaction t, const char *base,
@@ -40,7 +37,7 @@ static int dom0_view_put(struct xenbus_transaction t, const char *base,
 	char path[DOM0_PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", base, node);
-	return dom0_xs_write(t, path, value);
+	return sym_xs_write(&dom0_xs, t, path, "", value);
 }
 
 static int dom0_view_put_peer(struct xenbus_transaction t, const char *base,
@@ -75,13 +72,13 @@ static int dom0_view_fill(struct xenbus_transaction t,
 	int err;
 
 	snprintf(home, sizeof(home), "/local/domain/%u", m->domid);
-	err = dom0_xs_exists(t, home);
+	err = sym_xs_exists(&dom0_xs, t, home, "");
 	if (err <= 0)
 		return err ? err : -ENOENT;
 
 	snprintf(base, sizeof(base), "%s/symbiont", home);
 	snprintf(path, sizeof(path), "%s/peers", base);
-	err = dom0_xs_rm(t, path);
+	err = sym_xs_rm(&dom0_xs, t, path, "");
 	if (err)
 		return err;
 	list_for_each_entry(p, members, group_node) {
@@ -121,7 +118,7 @@ int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
 	u64 generation = ctx.generation;
 	int err;
 
-	err = dom0_xs_transact(view_fill_fn, &ctx, DOM0_VIEW_TRIES);
+	err = sym_xs_transact(&dom0_xs, view_fill_fn, &ctx);
 
 	switch (err) {
 	case 0:
@@ -143,7 +140,7 @@ void dom0_view_remove(struct symbiont_domain *m)
 	int err;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/symbiont", m->domid);
-	err = dom0_xs_rm(XBT_NIL, path);
+	err = sym_xs_rm(&dom0_xs, XBT_NIL, path, "");
 	if (err)
 		pr_warn_ratelimited("domain %u: cannot remove %s (%d)\n",
 				    m->domid, path, err);
@@ -151,11 +148,11 @@ void dom0_view_remove(struct symbiont_domain *m)
 
 int dom0_mode_publish(void)
 {
-	return dom0_xs_write(XBT_NIL, DOM0_MODE_PATH,
+	return sym_xs_write(&dom0_xs, XBT_NIL, DOM0_MODE_PATH, "",
 			     dom0_poll_mode ? "poll" : "event");
 }
 
 void dom0_mode_unpublish(void)
 {
-	dom0_xs_rm(XBT_NIL, DOM0_MODE_PATH);
+	sym_xs_rm(&dom0_xs, XBT_NIL, DOM0_MODE_PATH, "");
 }

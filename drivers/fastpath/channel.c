@@ -23,8 +23,6 @@
  * stops the channel, unpublishes it, waits for event_work and drops the
  * table's kobject reference; the release (sysfs.c) frees after RCU.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -174,7 +172,7 @@ static void fp_teardown(struct fp_channel *ch, enum fp_state next)
  * we stop).
  */
 static void fp_peer_teardown(struct fp_channel *ch,
-			     const struct fp_record *view)
+			     const struct sym_fp_record *view)
 {
 	if (ch->churn && time_before(jiffies, ch->churn_at + FP_CHURN_WINDOW))
 		ch->churn++;
@@ -216,7 +214,7 @@ fail:
 }
 
 /* Mapper: map the offer, bind, acknowledge. */
-static void fp_map(struct fp_channel *ch, const struct fp_record *offer)
+static void fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
 	int err;
 
@@ -248,7 +246,7 @@ fail:
  * rewrites views wholesale and the relay puts the record back after).
  */
 void fp_step(struct fp_channel *ch, enum fp_event ev,
-	     const struct fp_record *view)
+	     const struct sym_fp_record *view)
 {
 	bool absent = !view || view->state == FP_XS_ABSENT;
 

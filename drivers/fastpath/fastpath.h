@@ -129,7 +129,7 @@ struct fp_channel {
 /* main.c */
 extern struct mutex fp_lock;
 extern struct workqueue_struct *fp_wq;
-#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
+#ifdef SYMBIONT_FAULT_INJECTION
 extern bool fp_hostile;	/* the test-only "hostile" parameter */
 #endif
 struct net_device *fp_nic(void);	/* under RCU or fp_lock */
@@ -142,7 +142,7 @@ struct fp_channel *fp_channel_next(unsigned long *peer);
 int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out);
 void fp_channel_destroy(struct fp_channel *ch);
 void fp_step(struct fp_channel *ch, enum fp_event ev,
-	     const struct fp_record *view);
+	     const struct sym_fp_record *view);
 void fp_step_all(enum fp_event ev);
 void fp_channels_destroy_all(void);
 void fp_channel_signal(struct fp_channel *ch, int pending_bit);
@@ -150,7 +150,7 @@ const char *fp_state_str(enum fp_state st);
 
 /* shmem.c */
 int fp_shmem_offer(struct fp_channel *ch);
-int fp_shmem_map(struct fp_channel *ch, const struct fp_record *offer);
+int fp_shmem_map(struct fp_channel *ch, const struct sym_fp_record *offer);
 void fp_shmem_open(struct fp_channel *ch);
 void fp_shmem_teardown(struct fp_channel *ch);
 bool fp_shmem_peer_closed(struct fp_channel *ch);
@@ -160,7 +160,7 @@ int fp_publish_offer(struct fp_channel *ch);
 int fp_publish_ack(struct fp_channel *ch);
 void fp_publish_closed(u16 peer);
 void fp_unpublish_all(void);
-int fp_view_read(u16 peer, struct fp_record *rec);
+int fp_view_read(u16 peer, struct sym_fp_record *rec);
 int fp_negotiate_init(void);
 void fp_negotiate_exit(void);
 

@@ -16,8 +16,6 @@
  * every channel torn down (frames taken back go out on the NIC), then the
  * hook goes.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
@@ -32,7 +30,7 @@ static char *nic = "eth0";
 module_param(nic, charp, 0444);
 MODULE_PARM_DESC(nic, "the NIC whose traffic to co-resident peers takes the fast path (default eth0)");
 
-#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
+#ifdef SYMBIONT_FAULT_INJECTION
 bool fp_hostile;
 module_param_named(hostile, fp_hostile, bool, 0644);
 MODULE_PARM_DESC(hostile, "TEST ONLY: corrupt the ring indices and lengths this side publishes");
@@ -61,7 +59,7 @@ bool fp_may_start(void)
 static void fp_peer_start(const struct symbiont_peer *peer)
 {
 	struct fp_channel *ch;
-	struct fp_record *rec;
+	struct sym_fp_record *rec;
 	unsigned long other;
 
 	/* A peer back under a new domid: its old channel is dead. */
@@ -259,3 +257,4 @@ module_exit(symbiont_fastpath_exit);
 
 MODULE_DESCRIPTION("symbiont: shared-memory fast path between co-resident Xen guests");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SYMBIONT);

@@ -8,7 +8,7 @@
  * copies half a record.
  * The peer's, as relayed by dom0 into our view (dom0-owned, read-only):
  *   symbiont/peers/<peer>/fastpath/{...the same nodes...}
- * parsed with the same strict parser dom0 uses (fp_record_read): dom0
+ * parsed with the same strict parser dom0 uses (sym_fp_record_read): dom0
  * validated it, but the values are still the peer's choice.
  *
  * Data flow: a coalesced watch on symbiont/generation (dom0 bumps it with
@@ -18,22 +18,40 @@
  *
  * Locking: view_work takes fp_lock; the publish helpers run under it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/slab.h>
-#include "coalesced_watch.h"
+#include "watch.h"
 #include "fastpath.h"
 
 #define FP_OWN_DIR	"data/symbiont/fastpath"
-#define FP_XS_TRIES	10
 
-static struct coalesced_watch gen_watch;
+/* Every XenStore request and watch firing of the fast path. */
+static struct sym_xs_stats fp_xs;
+
+static struct sym_watch gen_watch;
 static struct work_struct view_work;
 
 static int fp_xs_put(struct xenbus_transaction t, const char *dir,
 		     const char *node, u32 value)
 {
-	return xenbus_printf(t, dir, node, "%u", value);
+	return sym_xs_printf(&fp_xs, t, dir, node, "%u", value);
+}
+
+struct fp_publish_ctx {
+	char dir[48];
+	int (*fill)(struct xenbus_transaction t, const char *dir,
+		    struct fp_channel *ch);
+	struct fp_channel *ch;
+};
+
+static int fp_publish_fill(struct xenbus_transaction t, void *arg)
+{
+	struct fp_publish_ctx *ctx = arg;
+	int err;
+
+	err = sym_xs_rm(&fp_xs, t, ctx->dir, "");
+	if (!err)
+		err = ctx->fill(t, ctx->dir, ctx->ch);
+	return err;
 }
 
 /* One transaction: rm our record for peer, then fill() writes the new one. */
@@ -42,31 +60,10 @@ static int fp_publish(u16 peer, int (*fill)(struct xenbus_transaction t,
 					     struct fp_channel *ch),
 		      struct fp_channel *ch)
 {
-	struct xenbus_transaction t;
-	char dir[48];
-	int tries, err;
+	struct fp_publish_ctx ctx = { .fill = fill, .ch = ch };
 
-	snprintf(dir, sizeof(dir), FP_OWN_DIR "/%u", peer);
-	for (tries = 0; tries < FP_XS_TRIES; tries++) {
-		err = xenbus_transaction_start(&t);
-		if (err)
-			return err;
-		err = xenbus_rm(t, dir, "");
-		if (err == -ENOENT)
-			err = 0;
-		if (!err)
-			err = fill(t, dir, ch);
-		if (err) {
-			xenbus_transaction_end(t, 1);
-			if (err == -EAGAIN)
-				continue;
-			return err;
-		}
-		err = xenbus_transaction_end(t, 0);
-		if (err != -EAGAIN)
-			return err;
-	}
-	return -EAGAIN;
+	snprintf(ctx.dir, sizeof(ctx.dir), FP_OWN_DIR "/%u", peer);
+	return sym_xs_transact(&fp_xs, fp_publish_fill, &ctx);
 }
 
 static int fp_fill_offer(struct xenbus_transaction t, const char *dir,
@@ -86,8 +83,8 @@ static int fp_fill_offer(struct xenbus_transaction t, const char *dir,
 		err = fp_xs_put(t, dir, node, ch->refs[i]);
 	}
 	if (!err)
-		err = xenbus_write(t, dir, "state",
-				   fp_state_name(FP_XS_OFFERED));
+		err = sym_xs_write(&fp_xs, t, dir, "state",
+				   sym_fp_state_name(FP_XS_OFFERED));
 	return err;
 }
 
@@ -97,15 +94,15 @@ static int fp_fill_ack(struct xenbus_transaction t, const char *dir,
 	int err = fp_xs_put(t, dir, "epoch", ch->epoch);
 
 	if (!err)
-		err = xenbus_write(t, dir, "state",
-				   fp_state_name(FP_XS_CONNECTED));
+		err = sym_xs_write(&fp_xs, t, dir, "state",
+				   sym_fp_state_name(FP_XS_CONNECTED));
 	return err;
 }
 
 static int fp_fill_closed(struct xenbus_transaction t, const char *dir,
 			  struct fp_channel *ch)
 {
-	return xenbus_write(t, dir, "state", fp_state_name(FP_XS_CLOSED));
+	return sym_xs_write(&fp_xs, t, dir, "state", sym_fp_state_name(FP_XS_CLOSED));
 }
 
 int fp_publish_offer(struct fp_channel *ch)
@@ -130,27 +127,18 @@ void fp_publish_closed(u16 peer)
 /* Module exit: our records go. */
 void fp_unpublish_all(void)
 {
-	xenbus_rm(XBT_NIL, FP_OWN_DIR, "");
+	sym_xs_rm(&fp_xs, XBT_NIL, FP_OWN_DIR, "");
 }
 
-/* fp_read_fn over symbiont/peers/<peer>/fastpath/ in our view. */
+/* sym_fp_read_fn over symbiont/peers/<peer>/fastpath/ in our view. */
 static int fp_view_node(void *ctx, const char *node, char *buf, size_t size,
 			size_t *len)
 {
-	unsigned int vlen;
-	char *val;
+	int n = sym_xs_read(&fp_xs, XBT_NIL, ctx, node, buf, size);
 
-	val = xenbus_read(XBT_NIL, ctx, node, &vlen);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	if (vlen >= size) {
-		kfree(val);
-		return -E2BIG;
-	}
-	memcpy(buf, val, vlen);
-	buf[vlen] = '\0';
-	*len = vlen;
-	kfree(val);
+	if (n < 0)
+		return n;
+	*len = n;
 	return 0;
 }
 
@@ -159,23 +147,23 @@ static int fp_view_node(void *ctx, const char *node, char *buf, size_t size,
  * dom0 writes each record in one, and a torn read shows up as a
  * malformed or mismatching record that the next generation fixes.
  */
-int fp_view_read(u16 peer, struct fp_record *rec)
+int fp_view_read(u16 peer, struct sym_fp_record *rec)
 {
 	char dir[48];
 
 	snprintf(dir, sizeof(dir), "symbiont/peers/%u/fastpath", peer);
-	return fp_record_read(fp_view_node, dir, peer < symbiont_self_domid(),
+	return sym_fp_record_read(fp_view_node, dir, peer < symbiont_self_domid(),
 			      rec);
 }
 
 static void fp_view_work(struct work_struct *work)
 {
 	struct fp_channel *ch;
-	struct fp_record *rec;
+	struct sym_fp_record *rec;
 	unsigned long peer;
 	int err;
 
-	coalesced_watch_begin(&gen_watch);
+	sym_watch_begin(&gen_watch);
 	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return;
@@ -198,12 +186,12 @@ int fp_negotiate_init(void)
 {
 	INIT_WORK(&view_work, fp_view_work);
 	/* Fires once at once: the first look at our view. */
-	return coalesced_watch_register(&gen_watch, "symbiont/generation",
+	return sym_watch_register(&gen_watch, &fp_xs, "symbiont/generation",
 					fp_wq, &view_work);
 }
 
 void fp_negotiate_exit(void)
 {
-	coalesced_watch_unregister(&gen_watch);
+	sym_watch_unregister(&gen_watch);
 	cancel_work_sync(&view_work);
 }

@@ -24,8 +24,6 @@
  * reader of the RX ring until teardown has disabled NAPI; teardown's
  * fp_rx_drain() then runs alone under fp_lock.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/interrupt.h>
 #include <linux/skbuff.h>
 #include <xen/events.h>

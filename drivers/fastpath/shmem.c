@@ -32,8 +32,6 @@
  *
  * Locking: under fp_lock, except the closed-word reader used by NAPI.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/gfp.h>
 #include <linux/interrupt.h>
 #include <linux/mm.h>
@@ -169,7 +167,7 @@ teardown:
  * Mapper: map the control page, copy the granter's reference list out of
  * it once, map each segment (a hostile list only makes a map fail), bind.
  */
-int fp_shmem_map(struct fp_channel *ch, const struct fp_record *offer)
+int fp_shmem_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
 	const __le32 *list;
 	unsigned int r, seg, i;

@@ -15,8 +15,6 @@
  * reference is dropped by fp_sysfs_del(); the release frees after an RCU
  * grace period because the egress hook may still hold the pointer.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include "fastpath.h"

@@ -33,8 +33,6 @@
  * once; the ring has one producer; NAPI flushes the backlog under it
  * too). Teardown clears tx_open under the same lock.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/netfilter.h>
 #include <linux/netfilter_netdev.h>
 #include <linux/percpu.h>
@@ -47,7 +45,7 @@
 
 static DEFINE_PER_CPU(bool, fp_bypass);
 
-#ifdef CONFIG_SYMBIONT_FAULT_INJECTION
+#ifdef SYMBIONT_FAULT_INJECTION
 /* Under tx_lock: test-only, make the indices we publish impossible. */
 static void fp_tx_maybe_corrupt(struct fp_channel *ch)
 {

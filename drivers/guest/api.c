@@ -13,8 +13,6 @@
  * is a blocking chain: callbacks run from symbiont_wq or from the PM
  * .freeze callback and may sleep.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>

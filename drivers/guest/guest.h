@@ -7,7 +7,8 @@
  * and never block xenwatch). self.c tracks this domain's identity and
  * writes its announcements; view.c reads the view dom0 publishes and turns
  * it into the RCU peer table (api.c) and peer events; sysfs.c publishes
- * all of it under /sys/kernel/symbiont. xs.c counts XenStore traffic.
+ * all of it under /sys/kernel/symbiont. Every XenStore request goes
+ * through symbiont_core's xs.h and is counted in symbiont_stats.xs.
  *
  * Lock order: self_lock (self.c) and table_lock (api.c) are leaves; the
  * sysfs peer directory list is only touched from symbiont_wq.
@@ -20,6 +21,7 @@
 #include <linux/workqueue.h>
 #include <symbiont/symbiont.h>
 #include "peer_set.h"
+#include "xs.h"
 #include "xs_parse.h"
 
 extern struct workqueue_struct *symbiont_wq;
@@ -27,17 +29,10 @@ extern bool symbiont_poll_mode;
 extern unsigned int symbiont_poll_ms;
 
 struct symbiont_stats {
-	atomic64_t xs_requests;
+	struct sym_xs_stats xs;	/* every XenStore request and watch firing */
 	atomic64_t work_runs;
 };
 extern struct symbiont_stats symbiont_stats;
-
-/* xs.c: XenStore access, counted in symbiont_stats.xs_requests */
-char *symbiont_xs_read(const char *dir, const char *node, unsigned int *len);
-char **symbiont_xs_directory(const char *dir, const char *node,
-			     unsigned int *num);
-int symbiont_xs_write(const char *dir, const char *node, const char *value);
-int symbiont_xs_rm(const char *dir, const char *node);
 
 /* self.c */
 struct symbiont_self_info {

@@ -21,15 +21,13 @@
  * watches, the PM device and the reboot notifier, then announces; exit
  * undoes that in reverse.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/reboot.h>
 #include <xen/xen.h>
-#include "event_dev.h"
+#include "events.h"
 #include "guest.h"
-#include "root_sysfs.h"
+#include "root.h"
 
 #define EVENT_LOG_CAPACITY 256
 
@@ -41,6 +39,7 @@ module_param_named(poll_ms, symbiont_poll_ms, uint, 0444);
 MODULE_PARM_DESC(poll_ms, "poll period in ms for mode=poll (min 10)");
 
 struct workqueue_struct *symbiont_wq;
+struct symbiont_stats symbiont_stats;
 bool symbiont_poll_mode;
 
 static struct platform_device *pm_pdev;
@@ -106,7 +105,7 @@ static int __init symbiont_guest_init(void)
 		pr_err("not a Xen guest (domU); refusing to load\n");
 		return -ENODEV;
 	}
-	err = symbiont_mode_parse(mode, symbiont_poll_ms, &symbiont_poll_mode);
+	err = sym_mode_parse(mode, symbiont_poll_ms, &symbiont_poll_mode);
 	if (err)
 		return err;
 
@@ -127,7 +126,7 @@ static int __init symbiont_guest_init(void)
 	err = symbiont_sysfs_init();
 	if (err)
 		goto free_table;
-	err = symbiont_events_init(NULL, EVENT_LOG_CAPACITY);
+	err = sym_events_init(THIS_MODULE, NULL, EVENT_LOG_CAPACITY);
 	if (err)
 		goto remove_sysfs;
 	err = symbiont_self_init();
@@ -167,7 +166,7 @@ stop_view:
 stop_self:
 	symbiont_self_exit();
 remove_events:
-	symbiont_events_exit();
+	sym_events_exit();
 remove_sysfs:
 	symbiont_sysfs_exit();
 free_table:
@@ -187,7 +186,7 @@ static void __exit symbiont_guest_exit(void)
 	symbiont_view_exit();
 	symbiont_self_exit();
 	symbiont_self_announce(SYM_ANNOUNCE_ABSENT);
-	symbiont_events_exit();
+	sym_events_exit();
 	symbiont_sysfs_exit();
 	symbiont_table_exit();
 	destroy_workqueue(symbiont_wq);
@@ -198,3 +197,4 @@ module_exit(symbiont_guest_exit);
 
 MODULE_DESCRIPTION("symbiont: discovery of co-resident Xen VMs (guest)");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SYMBIONT);

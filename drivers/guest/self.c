@@ -14,20 +14,18 @@
  * Locking: self_lock (a leaf) guards self_info; it is written from
  * symbiont_wq and the PM/shutdown paths, read by sysfs and the API.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <xen/interface/xen.h>
-#include "coalesced_watch.h"
+#include "watch.h"
 #include "guest.h"
 
 #define SYMBIONT_PROTOCOL_VERSION "1"
 
-static struct coalesced_watch domid_watch;
+static struct sym_watch domid_watch;
 static struct work_struct refresh_work;
 static DEFINE_MUTEX(self_lock);
 static struct symbiont_self_info self_info = {
@@ -71,15 +69,14 @@ void symbiont_self_set_group(const char *group)
 static bool read_own(const char *node, int (*parse)(const char *s, size_t len,
 						     void *out), void *out)
 {
-	unsigned int len;
-	char *val;
-	int err;
+	char val[128];	/* longer than any value read here: malformed */
+	int len, err;
 
-	val = symbiont_xs_read(node, "", &len);
-	if (IS_ERR(val))
+	len = sym_xs_read(&symbiont_stats.xs, XBT_NIL, node, "", val,
+			  sizeof(val));
+	if (len < 0 && len != -E2BIG)
 		return false;
-	err = parse(val, len, out);
-	kfree(val);
+	err = len < 0 ? len : parse(val, len, out);
 	if (err)
 		pr_warn_ratelimited("ignoring malformed %s\n", node);
 	return !err;
@@ -139,7 +136,7 @@ void symbiont_self_reread(void)
 static void refresh_self(struct work_struct *work)
 {
 	atomic64_inc(&symbiont_stats.work_runs);
-	coalesced_watch_begin(&domid_watch);
+	sym_watch_begin(&domid_watch);
 	symbiont_self_reread();
 }
 
@@ -148,15 +145,14 @@ int symbiont_self_announce(enum sym_announce state)
 	int err;
 
 	if (state == SYM_ANNOUNCE_ABSENT) {
-		err = symbiont_xs_rm("data/symbiont", "");
-		if (err == -ENOENT)
-			err = 0;
+		err = sym_xs_rm(&symbiont_stats.xs, XBT_NIL, "data/symbiont", "");
 	} else {
-		err = symbiont_xs_write("data/symbiont", "version",
-					SYMBIONT_PROTOCOL_VERSION);
+		err = sym_xs_write(&symbiont_stats.xs, XBT_NIL, "data/symbiont",
+				   "version", SYMBIONT_PROTOCOL_VERSION);
 		if (!err)
-			err = symbiont_xs_write("data/symbiont", "state",
-						sym_announce_name(state));
+			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
+					   "data/symbiont", "state",
+					   sym_announce_name(state));
 	}
 	if (err) {
 		pr_warn("cannot announce %s: %d\n", sym_announce_name(state), err);
@@ -173,12 +169,12 @@ int symbiont_self_announce(enum sym_announce state)
 int symbiont_self_init(void)
 {
 	INIT_WORK(&refresh_work, refresh_self);
-	return coalesced_watch_register(&domid_watch, "domid", symbiont_wq,
-					&refresh_work);
+	return sym_watch_register(&domid_watch, &symbiont_stats.xs, "domid",
+				  symbiont_wq, &refresh_work);
 }
 
 void symbiont_self_exit(void)
 {
-	coalesced_watch_unregister(&domid_watch);
+	sym_watch_unregister(&domid_watch);
 	cancel_work_sync(&refresh_work);
 }

@@ -19,8 +19,6 @@
  * waits for running show() calls (kernfs drains them) before release
  * frees the entry.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/export.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -28,9 +26,9 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <xen/interface/xen.h>
-#include "event_dev.h"
+#include "events.h"
 #include "guest.h"
-#include "root_sysfs.h"
+#include "root.h"
 #include <symbiont/symbiont.h>
 
 struct peer_dir {
@@ -58,7 +56,7 @@ static ssize_t xs_requests_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&symbiont_stats.xs_requests));
+			  sym_xs_requests(&symbiont_stats.xs));
 }
 
 static ssize_t work_runs_show(struct kobject *kobj,
@@ -262,7 +260,7 @@ void symbiont_sysfs_self_changed(void)
 		return;
 	sysfs_notify(self_kobj, NULL, "domid");
 	sysfs_notify(self_kobj, NULL, "state");
-	symbiont_events_uevent(self_env);
+	sym_events_uevent(self_env);
 }
 
 void symbiont_sysfs_generation_changed(void)
@@ -272,22 +270,22 @@ void symbiont_sysfs_generation_changed(void)
 
 	snprintf(gen, sizeof(gen), "SYMBIONT_GENERATION=%llu",
 		 symbiont_view_generation());
-	symbiont_root_generation_changed(root_kobj);
-	symbiont_events_uevent(env);
+	sym_root_generation_changed(root_kobj);
+	sym_events_uevent(env);
 }
 
 int symbiont_sysfs_init(void)
 {
 	int err;
 
-	static struct symbiont_root_info info = {
+	static struct sym_root_info info = {
 		.role = "guest",
 		.generation = symbiont_view_generation,
 	};
 
 	info.poll_mode = symbiont_poll_mode;
 	info.poll_ms = symbiont_poll_ms;
-	root_kobj = symbiont_root_create(&info);
+	root_kobj = sym_root_create(&info);
 	if (!root_kobj)
 		return -ENOMEM;
 
@@ -319,7 +317,7 @@ put_self:
 	kobject_put(self_kobj);
 	self_kobj = NULL;
 put_root:
-	symbiont_root_destroy(root_kobj);
+	sym_root_destroy(root_kobj);
 	root_kobj = NULL;
 	return err;
 }
@@ -331,6 +329,6 @@ void symbiont_sysfs_exit(void)
 	kobject_put(stats_kobj);
 	kobject_put(self_kobj);
 	self_kobj = NULL;
-	symbiont_root_destroy(root_kobj);
+	sym_root_destroy(root_kobj);
 	root_kobj = NULL;
 }

@@ -19,21 +19,19 @@
  * the per-refresh state need no lock; view_generation is read by sysfs
  * with READ_ONCE().
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
-#include "coalesced_watch.h"
-#include "event_dev.h"
+#include "watch.h"
+#include "events.h"
 #include "membership.h"
 #include "guest.h"
 
 #define VIEW_DIR	"symbiont"
 #define VIEW_RETRIES	5
 
-static struct coalesced_watch gen_watch;
+static struct sym_watch gen_watch;
 static struct work_struct view_work;
 static struct delayed_work poll_work;
 static struct sym_departed_set departed;
@@ -57,37 +55,24 @@ u64 symbiont_view_generation(void)
 /* Generation of the view; 0 with -ENOENT when dom0 publishes none. */
 static int read_generation(u64 *gen)
 {
-	unsigned int len;
-	char *val;
 	int err;
 
-	val = symbiont_xs_read(VIEW_DIR, "generation", &len);
-	if (IS_ERR(val)) {
+	err = sym_xs_read_u64(&symbiont_stats.xs, XBT_NIL, VIEW_DIR,
+			      "generation", gen);
+	if (err)
 		*gen = 0;
-		return PTR_ERR(val);
-	}
-	err = sym_parse_u64(val, len, gen);
-	kfree(val);
 	return err;
 }
 
 static int read_field(const char *dir, const char *node, char *buf,
 		      size_t size, unsigned int *len_out)
 {
-	unsigned int len;
-	char *val;
+	int len;
 
-	val = symbiont_xs_read(dir, node, &len);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	if (len >= size) {
-		kfree(val);
-		return -E2BIG;
-	}
-	memcpy(buf, val, len);
-	buf[len] = '\0';
+	len = sym_xs_read(&symbiont_stats.xs, XBT_NIL, dir, node, buf, size);
+	if (len < 0)
+		return len;
 	*len_out = len;
-	kfree(val);
 	return 0;
 }
 
@@ -156,7 +141,8 @@ static int read_view(struct sym_peer_set **out, u64 *gen_out, char *group)
 	    sym_parse_name(group, len, group, SYM_NAME_MAX + 1))
 		group[0] = '\0';
 
-	entries = symbiont_xs_directory(VIEW_DIR, "peers", &num);
+	entries = sym_xs_directory(&symbiont_stats.xs, XBT_NIL, VIEW_DIR, "peers",
+				   &num);
 	if (IS_ERR(entries)) {
 		if (PTR_ERR(entries) != -ENOENT)
 			return PTR_ERR(entries);
@@ -214,7 +200,7 @@ static void log_event(enum sym_event_kind kind, const struct sym_peer *p,
 
 	strscpy(ev.uuid, p->uuid, sizeof(ev.uuid));
 	strscpy(ev.name, p->name, sizeof(ev.name));
-	symbiont_events_record(&ev);
+	sym_events_record(&ev);
 }
 
 static void peer_removed(const struct sym_peer *old)
@@ -349,7 +335,7 @@ void symbiont_view_refresh(void)
 static void view_fired(struct work_struct *work)
 {
 	atomic64_inc(&symbiont_stats.work_runs);
-	coalesced_watch_begin(&gen_watch);
+	sym_watch_begin(&gen_watch);
 	refresh();
 }
 
@@ -378,13 +364,13 @@ int symbiont_view_init(void)
 		queue_delayed_work(symbiont_wq, &poll_work, 0);
 		return 0;
 	}
-	return coalesced_watch_register(&gen_watch, VIEW_DIR "/generation",
+	return sym_watch_register(&gen_watch, &symbiont_stats.xs, VIEW_DIR "/generation",
 					symbiont_wq, &view_work);
 }
 
 void symbiont_view_exit(void)
 {
-	coalesced_watch_unregister(&gen_watch);
+	sym_watch_unregister(&gen_watch);
 	cancel_work_sync(&view_work);
 	cancel_delayed_work_sync(&poll_work);
 	cancel_delayed_work_sync(&resume_grace_work);

@@ -54,7 +54,7 @@ static int store_read(void *ctx, const char *node, char *buf, size_t size,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char canon[NODES][24];
-	struct fp_record r, again;
+	struct sym_fp_record r, again;
 	struct store st = {};
 	const char *p, *end;
 	bool granter;
@@ -76,12 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += n + 1;
 	}
 
-	err = fp_record_read(store_read, &st, granter, &r);
+	err = sym_fp_record_read(store_read, &st, granter, &r);
 	if (st.reads > 4 + FP_RELAY_MAX_PAGES)
 		abort();
 	if (err)
 		return 0;
-	if (fp_record_check_state(r.state, granter))
+	if (sym_fp_record_check_state(r.state, granter))
 		abort();
 	if (r.state == FP_XS_ABSENT || r.state == FP_XS_CLOSED)
 		return 0;
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Round trip through canonical values. */
 	memset(&st, 0, sizeof(st));
-	st.val[0] = fp_state_name(r.state);
+	st.val[0] = sym_fp_state_name(r.state);
 	st.len[0] = strlen(st.val[0]);
 	snprintf(canon[1], sizeof(canon[1]), "%u", r.epoch);
 	snprintf(canon[2], sizeof(canon[2]), "%u", r.evtchn);
@@ -109,8 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st.val[i] = canon[i];
 		st.len[i] = strlen(canon[i]);
 	}
-	if (fp_record_read(store_read, &st, granter, &again) ||
-	    !fp_record_equal(&r, &again))
+	if (sym_fp_record_read(store_read, &st, granter, &again) ||
+	    !sym_fp_record_equal(&r, &again))
 		abort();
 	return 0;
 }

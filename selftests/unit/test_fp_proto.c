@@ -8,7 +8,7 @@
  * them and can fail with any errno. Covers every state for both writer
  * roles, each node missing, malformed numbers (leading zeros, signs,
  * spaces, overflow, over-long values), the bounds of every field, reader
- * errors, the read budget, and fp_record_equal(). Single-threaded.
+ * errors, the read budget, and sym_fp_record_equal(). Single-threaded.
  */
 #include "harness.h"
 #include "fp_proto.h"
@@ -67,21 +67,21 @@ static void offer(struct store *st)
 TEST(absent_record)
 {
 	struct store st = {};
-	struct fp_record r;
+	struct sym_fp_record r;
 
 	r.state = FP_XS_CLOSED;
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	ASSERT_EQ(FP_XS_ABSENT, r.state);
 	ASSERT_EQ(1, st.reads);
 }
 
 TEST(granter_offer_parsed)
 {
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 
 	offer(&st);
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	ASSERT_EQ(FP_XS_OFFERED, r.state);
 	ASSERT_EQ(305419896u, r.epoch);
 	ASSERT_EQ(17, r.evtchn);
@@ -92,22 +92,22 @@ TEST(granter_offer_parsed)
 
 TEST(roles_enforced)
 {
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 
 	offer(&st);
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, false, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, false, &r));
 	memset(&st, 0, sizeof(st));
 	put(&st, "state", "connected");
 	put(&st, "epoch", "9");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
-	ASSERT_EQ(0, fp_record_read(store_read, &st, false, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, false, &r));
 	ASSERT_EQ(FP_XS_CONNECTED, r.state);
 	ASSERT_EQ(9, r.epoch);
 	put(&st, "state", "closed");
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	ASSERT_EQ(FP_XS_CLOSED, r.state);
-	ASSERT_EQ(0, fp_record_read(store_read, &st, false, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, false, &r));
 }
 
 TEST(unknown_state_rejected)
@@ -116,7 +116,7 @@ TEST(unknown_state_rejected)
 		"", "Offered", "offered ", "absent", "open", "connectedx",
 		"closed\n", "01234567890123456789",
 	};
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 	unsigned int i;
 
@@ -124,7 +124,7 @@ TEST(unknown_state_rejected)
 		offer(&st);
 		put(&st, "state", bad[i]);
 		r.state = FP_XS_CLOSED;
-		ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+		ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 		ASSERT_EQ(FP_XS_CLOSED, r.state);	/* untouched */
 	}
 }
@@ -134,19 +134,19 @@ TEST(every_node_of_an_offer_required)
 	static const char *const nodes[] = {
 		"epoch", "evtchn", "nr-pages", "ring-ref-0",
 	};
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
 		offer(&st);
 		put(&st, nodes[i], "");
-		ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+		ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	}
 	/* Really absent, not empty. */
 	offer(&st);
 	st.node[4] = NULL;	/* ring-ref-0 */
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 }
 
 TEST(numbers_strict)
@@ -155,87 +155,87 @@ TEST(numbers_strict)
 		"01", "+1", "-1", " 1", "1 ", "0x10", "1e3", "4294967296",
 		"99999999999999999", "1\n",
 	};
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		offer(&st);
 		put(&st, "epoch", bad[i]);
-		ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+		ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 		offer(&st);
 		put(&st, "ring-ref-0", bad[i]);
-		ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+		ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	}
 }
 
 TEST(field_bounds)
 {
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 
 	offer(&st);
 	put(&st, "epoch", "0");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "epoch", "4294967295");
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "evtchn", "0");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "evtchn", "131071");
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "evtchn", "131072");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "nr-pages", "0");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	offer(&st);
 	put(&st, "nr-pages", "5");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	/* Two pages announced, one reference: malformed. */
 	offer(&st);
 	put(&st, "nr-pages", "2");
-	ASSERT_EQ(-EPROTO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EPROTO, sym_fp_record_read(store_read, &st, true, &r));
 	put(&st, "ring-ref-1", "9");
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &r));
 	ASSERT_EQ(9, r.refs[1]);
 }
 
 TEST(reader_errors_propagate)
 {
-	struct fp_record r;
+	struct sym_fp_record r;
 	struct store st;
 
 	offer(&st);
 	st.fail_err = -EIO;
 	r.state = FP_XS_CLOSED;
-	ASSERT_EQ(-EIO, fp_record_read(store_read, &st, true, &r));
+	ASSERT_EQ(-EIO, sym_fp_record_read(store_read, &st, true, &r));
 	ASSERT_EQ(FP_XS_CLOSED, r.state);
 	ASSERT_EQ(1, st.reads);
 }
 
 TEST(equality)
 {
-	struct fp_record a, b;
+	struct sym_fp_record a, b;
 	struct store st;
 
 	offer(&st);
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &a));
-	ASSERT_EQ(0, fp_record_read(store_read, &st, true, &b));
-	ASSERT_TRUE(fp_record_equal(&a, &b));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &a));
+	ASSERT_EQ(0, sym_fp_record_read(store_read, &st, true, &b));
+	ASSERT_TRUE(sym_fp_record_equal(&a, &b));
 	b.refs[0]++;
-	ASSERT_FALSE(fp_record_equal(&a, &b));
+	ASSERT_FALSE(sym_fp_record_equal(&a, &b));
 	b = a;
 	b.evtchn++;
-	ASSERT_FALSE(fp_record_equal(&a, &b));
+	ASSERT_FALSE(sym_fp_record_equal(&a, &b));
 	b = a;
 	b.state = FP_XS_CLOSED;
-	ASSERT_FALSE(fp_record_equal(&a, &b));
+	ASSERT_FALSE(sym_fp_record_equal(&a, &b));
 	/* Fields a state does not carry do not matter. */
 	a.state = b.state = FP_XS_CLOSED;
 	a.epoch = 1;
-	ASSERT_TRUE(fp_record_equal(&a, &b));
+	ASSERT_TRUE(sym_fp_record_equal(&a, &b));
 }

@@ -3,7 +3,7 @@
  * event_dev.h - the membership event log of a symbiont module and its
  * character device, /dev/symbiont_events (shared by dom0 and guest modules).
  *
- * A module records events with symbiont_events_record(); each record gets a
+ * A module records events with sym_events_record(); each record gets a
  * sequence number and a CLOCK_MONOTONIC timestamp, is appended to a bounded
  * sym_event_log, wakes readers of the device and is announced with a
  * KOBJ_CHANGE uevent carrying SYMBIONT_EVENT, SYMBIONT_DOMID, SYMBIONT_PREV
@@ -21,6 +21,7 @@
 #define SYMBIONT_EVENT_DEV_H
 
 #include <linux/kobject.h>
+#include <linux/module.h>
 #include <linux/types.h>
 #include "event_log.h"
 
@@ -30,12 +31,13 @@
  * kernel_kobj is one), so pass NULL to use the misc device's own kobject
  * (/sys/devices/virtual/misc/symbiont_events), which udev sees.
  */
-int symbiont_events_init(struct kobject *uevent_kobj, u32 capacity);
-void symbiont_events_exit(void);
+int sym_events_init(struct module *owner, struct kobject *uevent_kobj,
+		    u32 capacity);
+void sym_events_exit(void);
 /* Ignores ev->seq and ev->ts_ns; returns the seq given to the record. */
-u64 symbiont_events_record(const struct sym_event *ev);
-u64 symbiont_events_last_seq(void);
+u64 sym_events_record(const struct sym_event *ev);
+u64 sym_events_last_seq(void);
 /* KOBJ_CHANGE on the uevent kobject with a caller-built environment. */
-int symbiont_events_uevent(char *envp[]);
+int sym_events_uevent(char *envp[]);
 
 #endif /* SYMBIONT_EVENT_DEV_H */

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Coalescing XenStore watches: see coalesced_watch.h for the contract.
+ * Coalescing XenStore watches: see watch.h for the contract.
  *
  * Data flow: xenstored -> xenbus rx thread -> will_handle (drop if pending)
  * -> xenwatch kthread -> callback (queue_work) -> owner's work, which calls
- * coalesced_watch_begin() and then re-reads XenStore.
+ * sym_watch_begin() and then re-reads XenStore.
  *
  * The PENDING bit is the only shared state: set by will_handle, cleared by
  * the work. node strings are owned by this file (kstrdup) and freed on
  * unregister.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/slab.h>
-#include "coalesced_watch.h"
+#include "sym_compat.h"
+#include "watch.h"
 
 enum {
 	WATCH_PENDING,
@@ -23,12 +22,14 @@ enum {
 static bool coalesced_watch_will_handle(struct xenbus_watch *xb,
 					const char *path, const char *token)
 {
-	struct coalesced_watch *w = container_of(xb, struct coalesced_watch, xb);
+	struct sym_watch *w = container_of(xb, struct sym_watch, xb);
 
 	atomic_long_inc(&w->fired);
+	atomic64_inc(&w->stats->watch_fired);
 	/* Fully ordered; pairs with smp_mb__after_atomic() in _begin(). */
 	if (test_and_set_bit(WATCH_PENDING, &w->flags)) {
 		atomic_long_inc(&w->dropped);
+		atomic64_inc(&w->stats->watch_dropped);
 		return false;
 	}
 	return true;
@@ -37,12 +38,12 @@ static bool coalesced_watch_will_handle(struct xenbus_watch *xb,
 static void coalesced_watch_fired(struct xenbus_watch *xb, const char *path,
 				  const char *token)
 {
-	struct coalesced_watch *w = container_of(xb, struct coalesced_watch, xb);
+	struct sym_watch *w = container_of(xb, struct sym_watch, xb);
 
 	queue_work(w->wq, w->work);
 }
 
-void coalesced_watch_begin(struct coalesced_watch *w)
+void sym_watch_begin(struct sym_watch *w)
 {
 	clear_bit(WATCH_PENDING, &w->flags);
 	/*
@@ -52,10 +53,11 @@ void coalesced_watch_begin(struct coalesced_watch *w)
 	 */
 	smp_mb__after_atomic();
 }
+SYM_EXPORT(sym_watch_begin);
 
-int coalesced_watch_register(struct coalesced_watch *w, const char *node,
-			     struct workqueue_struct *wq,
-			     struct work_struct *work)
+int sym_watch_register(struct sym_watch *w, struct sym_xs_stats *stats,
+		       const char *node, struct workqueue_struct *wq,
+		       struct work_struct *work)
 {
 	int err;
 
@@ -64,12 +66,14 @@ int coalesced_watch_register(struct coalesced_watch *w, const char *node,
 		return -ENOMEM;
 	w->xb.will_handle = coalesced_watch_will_handle;
 	w->xb.callback = coalesced_watch_fired;
+	w->stats = stats;
 	w->wq = wq;
 	w->work = work;
 	w->flags = 0;
 	atomic_long_set(&w->fired, 0);
 	atomic_long_set(&w->dropped, 0);
 
+	atomic64_inc(&stats->requests);		/* XS_WATCH */
 	err = register_xenbus_watch(&w->xb);
 	if (err) {
 		kfree(w->xb.node);
@@ -79,17 +83,21 @@ int coalesced_watch_register(struct coalesced_watch *w, const char *node,
 	set_bit(WATCH_REGISTERED, &w->flags);
 	return 0;
 }
+SYM_EXPORT(sym_watch_register);
 
-bool coalesced_watch_registered(const struct coalesced_watch *w)
+bool sym_watch_registered(const struct sym_watch *w)
 {
 	return test_bit(WATCH_REGISTERED, &w->flags);
 }
+SYM_EXPORT(sym_watch_registered);
 
-void coalesced_watch_unregister(struct coalesced_watch *w)
+void sym_watch_unregister(struct sym_watch *w)
 {
 	if (!test_and_clear_bit(WATCH_REGISTERED, &w->flags))
 		return;
+	atomic64_inc(&w->stats->requests);	/* XS_UNWATCH */
 	unregister_xenbus_watch(&w->xb);
 	kfree(w->xb.node);
 	w->xb.node = NULL;
 }
+SYM_EXPORT(sym_watch_unregister);

@@ -3,7 +3,7 @@
  * event_dev.c - bounded event log behind /dev/symbiont_events; see
  * event_dev.h for the contract.
  *
- * Data flow: the owning module's workqueue calls symbiont_events_record(),
+ * Data flow: the owning module's workqueue calls sym_events_record(),
  * which appends to the sym_event_log under events_lock, wakes events_wait
  * and then sends the uevent. Each open file owns a reader with a cursor
  * (the next seq it wants). read() formats as many whole lines as fit into a
@@ -14,12 +14,10 @@
  * before events_lock (spinlock, protects the log); nothing else nests.
  * Every caller is in process context, so events_lock is a plain spin_lock.
  *
- * Lifetime: slots and the misc device live from symbiont_events_init() to
- * symbiont_events_exit(). An open file pins the module (fops.owner), so no
- * reader outlives the log.
+ * Lifetime: slots and the misc device live from sym_events_init() to
+ * sym_events_exit(). An open file pins the module that owns the log
+ * (events_owner, taken in open), so no reader outlives the log.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -32,7 +30,8 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include "event_dev.h"
+#include "sym_compat.h"
+#include "events.h"
 
 /* Upper bound on the kernel buffer one read() fills. */
 #define EVENTS_READ_CHUNK	PAGE_SIZE
@@ -47,6 +46,8 @@ static struct sym_event_log events_log;
 static struct sym_event *events_slots;
 static DECLARE_WAIT_QUEUE_HEAD(events_wait);
 static struct kobject *events_uevent_kobj;
+/* The module that owns the log; an open file pins it (see open/release). */
+static struct module *events_owner;
 
 static bool events_pending(u64 cursor)
 {
@@ -62,9 +63,17 @@ static int events_open(struct inode *inode, struct file *file)
 {
 	struct events_reader *reader;
 
+	/*
+	 * Fails once the owner is going away: its exit, which frees the log,
+	 * runs only after every open file has let go of it.
+	 */
+	if (!try_module_get(events_owner))
+		return -ENODEV;
 	reader = kzalloc(sizeof(*reader), GFP_KERNEL);
-	if (!reader)
+	if (!reader) {
+		module_put(events_owner);
 		return -ENOMEM;
+	}
 	mutex_init(&reader->lock);
 	spin_lock(&events_lock);
 	reader->cursor = events_log.next_seq - events_log.count;
@@ -79,6 +88,7 @@ static int events_release(struct inode *inode, struct file *file)
 
 	mutex_destroy(&reader->lock);
 	kfree(reader);
+	module_put(events_owner);
 	return 0;
 }
 
@@ -196,7 +206,6 @@ static __poll_t events_poll(struct file *file, poll_table *wait)
 }
 
 static const struct file_operations events_fops = {
-	.owner = THIS_MODULE,
 	.open = events_open,
 	.release = events_release,
 	.read = events_read,
@@ -211,12 +220,13 @@ static struct miscdevice events_misc = {
 	.mode = 0444,
 };
 
-int symbiont_events_uevent(char *envp[])
+int sym_events_uevent(char *envp[])
 {
 	return kobject_uevent_env(events_uevent_kobj, KOBJ_CHANGE, envp);
 }
+SYM_EXPORT(sym_events_uevent);
 
-u64 symbiont_events_record(const struct sym_event *ev)
+u64 sym_events_record(const struct sym_event *ev)
 {
 	char kind[32], domid[24], prev[24], seqstr[32];
 	char *envp[] = { kind, domid, prev, seqstr, NULL };
@@ -237,11 +247,12 @@ u64 symbiont_events_record(const struct sym_event *ev)
 	else
 		snprintf(prev, sizeof(prev), "SYMBIONT_PREV=%d", rec.prev_domid);
 	snprintf(seqstr, sizeof(seqstr), "SYMBIONT_SEQ=%llu", seq);
-	symbiont_events_uevent(envp);
+	sym_events_uevent(envp);
 	return seq;
 }
+SYM_EXPORT(sym_events_record);
 
-u64 symbiont_events_last_seq(void)
+u64 sym_events_last_seq(void)
 {
 	u64 seq;
 
@@ -250,13 +261,23 @@ u64 symbiont_events_last_seq(void)
 	spin_unlock(&events_lock);
 	return seq;
 }
+SYM_EXPORT(sym_events_last_seq);
 
-int symbiont_events_init(struct kobject *uevent_kobj, u32 capacity)
+/*
+ * One log per kernel: the guest and dom0 roles never share one. An open
+ * file pins @owner, the module that owns the log and calls
+ * sym_events_exit() from its exit, so no reader outlives the log.
+ */
+int sym_events_init(struct module *owner, struct kobject *uevent_kobj,
+		    u32 capacity)
 {
 	int err;
 
 	if (!capacity)
 		return -EINVAL;
+	if (events_slots)
+		return -EBUSY;
+	events_owner = owner;
 	events_slots = kvcalloc(capacity, sizeof(*events_slots), GFP_KERNEL);
 	if (!events_slots)
 		return -ENOMEM;
@@ -276,11 +297,13 @@ free_slots:
 	events_slots = NULL;
 	return err;
 }
+SYM_EXPORT(sym_events_init);
 
-void symbiont_events_exit(void)
+void sym_events_exit(void)
 {
 	misc_deregister(&events_misc);
 	events_uevent_kobj = NULL;
 	kvfree(events_slots);
 	events_slots = NULL;
 }
+SYM_EXPORT(sym_events_exit);

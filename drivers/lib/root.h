@@ -4,7 +4,7 @@
  * directory and its role, generation, mode and poll_ms files, and the
  * discovery mode both modules take as module parameters.
  *
- * Lifetime: symbiont_root_create() ... symbiont_root_destroy(); the
+ * Lifetime: sym_root_create() ... sym_root_destroy(); the
  * generation callback must stay valid in between.
  */
 #ifndef SYMBIONT_ROOT_SYSFS_H
@@ -13,9 +13,9 @@
 #include <linux/kobject.h>
 #include <linux/types.h>
 
-#define SYMBIONT_POLL_MS_MIN	10
+#define SYM_POLL_MS_MIN	10
 
-struct symbiont_root_info {
+struct sym_root_info {
 	const char *role;		/* "guest" or "dom0" */
 	u64 (*generation)(void);
 	bool poll_mode;
@@ -23,10 +23,10 @@ struct symbiont_root_info {
 };
 
 /* Parses the mode and poll_ms module parameters; logs and fails if bad. */
-int symbiont_mode_parse(const char *mode, unsigned int poll_ms, bool *poll_mode);
+int sym_mode_parse(const char *mode, unsigned int poll_ms, bool *poll_mode);
 
-struct kobject *symbiont_root_create(const struct symbiont_root_info *info);
-void symbiont_root_destroy(struct kobject *root);
-void symbiont_root_generation_changed(struct kobject *root);
+struct kobject *sym_root_create(const struct sym_root_info *info);
+void sym_root_destroy(struct kobject *root);
+void sym_root_generation_changed(struct kobject *root);
 
 #endif

@@ -4,16 +4,15 @@
  * Documentation/ABI/testing/sysfs-kernel-symbiont-{guest,dom0}). The
  * module describes itself once in a symbiont_root_info; show() reads it.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include "root_sysfs.h"
+#include "sym_compat.h"
+#include "root.h"
 
-static const struct symbiont_root_info *root_info;
+static const struct sym_root_info *root_info;
 
-int symbiont_mode_parse(const char *mode, unsigned int poll_ms, bool *poll_mode)
+int sym_mode_parse(const char *mode, unsigned int poll_ms, bool *poll_mode)
 {
 	if (!strcmp(mode, "poll")) {
 		*poll_mode = true;
@@ -23,12 +22,13 @@ int symbiont_mode_parse(const char *mode, unsigned int poll_ms, bool *poll_mode)
 		pr_err("mode must be \"event\" or \"poll\", not \"%s\"\n", mode);
 		return -EINVAL;
 	}
-	if (poll_ms < SYMBIONT_POLL_MS_MIN) {
-		pr_err("poll_ms must be at least %u\n", SYMBIONT_POLL_MS_MIN);
+	if (poll_ms < SYM_POLL_MS_MIN) {
+		pr_err("poll_ms must be at least %u\n", SYM_POLL_MS_MIN);
 		return -EINVAL;
 	}
 	return 0;
 }
+SYM_EXPORT(sym_mode_parse);
 
 static ssize_t role_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -71,7 +71,7 @@ static const struct attribute_group root_group = {
 	.attrs = root_attrs,
 };
 
-struct kobject *symbiont_root_create(const struct symbiont_root_info *info)
+struct kobject *sym_root_create(const struct sym_root_info *info)
 {
 	struct kobject *root;
 
@@ -85,13 +85,16 @@ struct kobject *symbiont_root_create(const struct symbiont_root_info *info)
 	}
 	return root;
 }
+SYM_EXPORT(sym_root_create);
 
-void symbiont_root_destroy(struct kobject *root)
+void sym_root_destroy(struct kobject *root)
 {
 	kobject_put(root);
 }
+SYM_EXPORT(sym_root_destroy);
 
-void symbiont_root_generation_changed(struct kobject *root)
+void sym_root_generation_changed(struct kobject *root)
 {
 	sysfs_notify(root, NULL, "generation");
 }
+SYM_EXPORT(sym_root_generation_changed);

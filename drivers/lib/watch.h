@@ -8,33 +8,39 @@
  * will_handle hook (run under xenbus' watches_lock, before the event is
  * queued) drops every firing that arrives while one is already pending, and
  * the callback only queues @work. The work must call
- * coalesced_watch_begin() before it reads XenStore: a firing that races
+ * sym_watch_begin() before it reads XenStore: a firing that races
  * with the read is then queued again rather than lost. Callbacks re-read
  * and reconcile; they never apply deltas, so a dropped duplicate is harmless.
  *
- * Lifetime: coalesced_watch_register() ... coalesced_watch_unregister(),
+ * Every firing is counted in the watch's own fired/dropped and in the
+ * owning module's struct sym_xs_stats, so a module's stats show every
+ * watch it registered.
+ *
+ * Lifetime: sym_watch_register() ... sym_watch_unregister(),
  * which returns once no callback is running; the owner then cancels @work.
  */
-#ifndef SYMBIONT_COALESCED_WATCH_H
-#define SYMBIONT_COALESCED_WATCH_H
+#ifndef SYM_WATCH_H
+#define SYM_WATCH_H
 
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
+#include "xs.h"
 
-struct coalesced_watch {
+struct sym_watch {
 	struct xenbus_watch xb;
 	unsigned long flags;
+	struct sym_xs_stats *stats;
 	struct workqueue_struct *wq;
 	struct work_struct *work;
 	atomic_long_t fired;
 	atomic_long_t dropped;
 };
 
-int coalesced_watch_register(struct coalesced_watch *w, const char *node,
-			     struct workqueue_struct *wq,
-			     struct work_struct *work);
-void coalesced_watch_unregister(struct coalesced_watch *w);
-void coalesced_watch_begin(struct coalesced_watch *w);
-bool coalesced_watch_registered(const struct coalesced_watch *w);
+int sym_watch_register(struct sym_watch *w, struct sym_xs_stats *stats,
+		       const char *node, struct workqueue_struct *wq,
+		       struct work_struct *work);
+void sym_watch_unregister(struct sym_watch *w);
+void sym_watch_begin(struct sym_watch *w);
+bool sym_watch_registered(const struct sym_watch *w);
 
-#endif
+#endif /* SYM_WATCH_H */
