@@ -11,7 +11,9 @@
 #
 # Dom0 only: tb_guests, tb_domid, tb_create_guest, tb_wait_ready, tb_exec
 # (run a shell command in a guest through the XenStore agent, see
-# scripts/testbed-root/tb-agent), tb_wait_for, tb_dmesg_check, tb_run_all.
+# scripts/testbed-root/tb-agent), tb_wait_for, tb_dmesg_check, tb_run_all,
+# tb_debug_checks (kernels with lockdep or kmemleak: make check-debug).
+# Both: tb_insmod (a module that may be built into the testbed's kernel).
 
 TB_N=0
 TB_FAILED=0
@@ -74,6 +76,16 @@ tb_like() { # got extended-regex description
 tb_done() {
 	echo "1..$TB_N"
 	[ "$TB_FAILED" = 0 ]
+}
+
+# insmod /lib/modules/NAME.ko, unless the kernel has NAME built in:
+# scripts/testbed-build lists those in /lib/modules/builtin (the debug
+# kernel of make check-debug builds in the drivers the testbed needs).
+tb_insmod() { # name [module parameters...]
+	_m=$1
+	shift
+	! grep -qx "$_m" /lib/modules/builtin 2>/dev/null || return 0
+	insmod "/lib/modules/$_m.ko" "$@"
 }
 
 tb_header() {
@@ -228,6 +240,84 @@ tb_run_all() {
 	done
 	# The dmesg file's plan: count its own lines.
 	echo "1..$(grep -Ec '^(not )?ok ' "$_dm")" >>"$_dm"
+	if tb_debug_kernel; then
+		echo "@@P debug kernel: lockdep and kmemleak checks"
+		tb_debug_checks >"$TB_RESULTS/debug.tap"
+		tb_tally "debug checks" "$TB_RESULTS/debug.tap"
+	fi
+}
+
+# --- debug kernels (make check-debug) ---
+
+# Run in dom0 and in guests: mount debugfs if needed; say whether this
+# kernel has lockdep and kmemleak.
+TB_DEBUG_PROBE='grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
+echo "lockdep=$([ -e /proc/lockdep_stats ] && echo 1 || echo 0) kmemleak=$([ -e /sys/kernel/debug/kmemleak ] && echo 1 || echo 0)"'
+
+# Success if dom0's kernel has lockdep or kmemleak (then so do the guests:
+# the testbed boots one kernel for both).
+tb_debug_kernel() {
+	case "$(sh -c "$TB_DEBUG_PROBE" 2>/dev/null)" in
+	*=1*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# Run a shell command in dom0 ('dom0') or in a guest; its output and status.
+tb_on() { # where command [timeout seconds]
+	if [ "$1" = dom0 ]; then
+		sh -c "$2"
+	else
+		tb_exec "$1" "$2" "${3:-120}"
+	fi
+}
+
+# A kmemleak scan: two scans (an object whose only reference sat in a
+# register during the first is dropped by the second), then the number of
+# unreferenced objects and the report (its first 60 kB: tb_exec's limit).
+TB_KMEMLEAK_SCAN='echo scan >/sys/kernel/debug/kmemleak && sleep 6 &&
+echo scan >/sys/kernel/debug/kmemleak &&
+cat /sys/kernel/debug/kmemleak >/tmp/kmemleak.out &&
+echo "kmemleak-count $(grep -c "^unreferenced object" /tmp/kmemleak.out)" &&
+head -c 60000 /tmp/kmemleak.out'
+
+# TAP: in dom0 and every live guest, lockdep is still on (a report turns it
+# off, and a later run would then prove nothing) and a kmemleak scan finds
+# no unreferenced object. Each full kmemleak report lands in
+# $TB_RESULTS/kmemleak-<where>.log. A last dmesg check covers the scans.
+tb_debug_checks() {
+	tb_header
+	for _where in dom0 $(tb_guests); do
+		_probe=$(tb_on "$_where" "$TB_DEBUG_PROBE")
+		case "$_probe" in
+		*lockdep=1*)
+			_dl=$(tb_on "$_where" "sed -n 's/^ *debug_locks: *//p' /proc/lockdep_stats")
+			tb_is "$_dl" 1 "lockdep still on at the end in $_where (debug_locks)"
+			;;
+		*) tb_fail "lockdep present in $_where" "probe: $_probe" ;;
+		esac
+		case "$_probe" in
+		*kmemleak=1*) ;;
+		*) tb_fail "kmemleak present in $_where" "probe: $_probe"; continue ;;
+		esac
+		_log=$TB_RESULTS/kmemleak-$_where.log
+		if ! tb_on "$_where" "$TB_KMEMLEAK_SCAN" 600 >"$_log" 2>&1; then
+			tb_fail "kmemleak scan in $_where" "$(tail -n 5 "$_log")"
+			continue
+		fi
+		_n=$(sed -n 's/^kmemleak-count //p' "$_log")
+		if [ "$_n" = 0 ]; then
+			tb_ok "kmemleak: no unreferenced object in $_where"
+		else
+			_ours=$(awk '/^unreferenced object/ { o = 0 } /\[symbiont_/ && !o { o = 1; n++ }
+				END { print n + 0 }' "$_log")
+			tb_fail "kmemleak: no unreferenced object in $_where" \
+				"$_n unreferenced objects, $_ours with a symbiont frame (kmemleak-$_where.log)" \
+				"$(grep -A 14 '^unreferenced object' "$_log" | head -n 30)"
+		fi
+	done
+	tb_dmesg_check "the kmemleak scans"
+	tb_done
 }
 
 # --- symbiont discovery helpers (dom0) ---

@@ -115,7 +115,7 @@ tb_exec g1 'killall tcpdump' >/dev/null
 tb_exec g2 'killall tcpdump' >/dev/null
 
 tb_check "g2 loads nf_tables" tb_exec g2 \
-	'for m in crc32c_generic libcrc32c nfnetlink nf_tables; do insmod /lib/modules/$m.ko || exit; done'
+	'. /tb/tb.sh; for m in crc32c_generic libcrc32c nfnetlink nf_tables; do tb_insmod $m || exit; done'
 tb_check "g2 adds a rule dropping g1's echo requests" tb_exec g2 \
 	"nft add table inet tb && nft add chain inet tb in '{ type filter hook input priority 0; }' &&
 	 nft add rule inet tb in ip saddr 192.0.2.1 icmp type echo-request counter drop"
