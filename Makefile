@@ -36,6 +36,7 @@ help:
 	@echo "make soak       the testbed tests with the full 100,000-write flood"
 	@echo "make bench-discovery [BENCH_N=20]   discovery latency/cost benchmark"
 	@echo "make bench-fastpath [BENCH_ROUNDS=3 BENCH_T=10]   fast path vs netfront"
+	@echo "make check-debug   the testbed tests on a lockdep+kmemleak kernel (builds it once)"
 
 deps:
 	@scripts/deps.sh
@@ -85,6 +86,12 @@ bench-fastpath: modules-test tool
 
 check: modules modules-test tool
 	@scripts/check
+
+# Not part of check: builds a debug kernel (once, cached in $(OUT)/debug-kernel)
+# and the modules against it, then runs the integration stage on it.
+.PHONY: check-debug
+check-debug: deps
+	@scripts/check-debug
 
 demo: modules-test tool
 	@scripts/demo --guests $(GUESTS)
