@@ -10,8 +10,15 @@
  * all of it under /sys/kernel/symbiont. Every XenStore request goes
  * through symbiont_core's xs.h and is counted in symbiont_stats.xs.
  *
- * Lock order: self_lock (self.c) and table_lock (api.c) are leaves; the
- * sysfs peer directory list is only touched from symbiont_wq.
+ * Locks, all leaves (none is held while taking another, none across a
+ * XenStore request or a notifier call):
+ *   self_lock (self.c, mutex)   this domain's identity (self_info)
+ *   table_lock (api.c, mutex)   serialises writers of the RCU peer table;
+ *                               readers take only rcu_read_lock()
+ *   peers_lock (sysfs.c, mutex) the list of peer directories
+ * The notifier chain is a blocking chain: its callbacks (the fast path)
+ * run on symbiont_wq, or in the PM .freeze callback for our own suspend,
+ * with none of these held.
  */
 #ifndef SYMBIONT_GUEST_H
 #define SYMBIONT_GUEST_H
