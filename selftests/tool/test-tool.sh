@@ -586,7 +586,8 @@ expect_err "channels takes no argument" 2 \
 # --- JSON escaping, man page, static binary ---------------------------------
 
 fail=
-if cc -std=gnu11 -Wall -Wextra -Werror -I "$top/tools/symbiont" -o "$TMP/json-test" \
+if cc -std=gnu11 -Wall -Wextra -Werror -I "$top/tools/symbiont" \
+	-I "$top/drivers/core" -o "$TMP/json-test" \
 	"$top/selftests/tool/json-test.c" "$top/tools/symbiont/json.c" 2>"$TMP/cc.err"; then
 	"$TMP/json-test" >"$TMP/json.out"
 	want='"plain"

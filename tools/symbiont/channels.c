@@ -10,18 +10,12 @@
  * name comes from peers/<peer>/name when discovery still lists it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "symbiont.h"
-
-struct sym_channel {
-	unsigned int peer;
-	char name[SYM_NAME_LEN];
-	char state[SYM_STATE_LEN];
-	unsigned long long counter[6];
-};
 
 /* The counters, in sysfs file order; also the JSON keys. */
 static const char *const counter_files[] = {
@@ -29,11 +23,18 @@ static const char *const counter_files[] = {
 	"errors",
 };
 
+struct sym_channel {
+	u16 peer;
+	char name[SYM_NAME_MAX + 1];
+	char state[SYM_WORD_LEN];
+	u64 counter[ARRAY_SIZE(counter_files)];
+};
+
 /* 0, 1 if the directory vanished (skip), -1 reported. */
 static int load_channel(const char *dir, void *elem, void *arg __attribute__((unused)))
 {
 	struct sym_channel *c = elem;
-	char path[SYM_PATH_LEN], num[32];
+	char path[PATH_MAX], num[SYM_NUM_LEN];
 	struct stat st;
 	size_t i;
 	int r;
@@ -48,7 +49,7 @@ static int load_channel(const char *dir, void *elem, void *arg __attribute__((un
 			return -1;
 		r = sym_read_value(path, SYM_K_U64, num, sizeof(num), false);
 		if (!r)
-			sym_parse_u64(num, &c->counter[i]);
+			sym_parse_u64(num, strlen(num), &c->counter[i]);
 	}
 	if (r == -ENOENT) {
 		if (stat(dir, &st) < 0 && errno == ENOENT)
@@ -69,7 +70,7 @@ static int load_channel(const char *dir, void *elem, void *arg __attribute__((un
 
 static int load_channels(struct sym_channel **out, size_t *count)
 {
-	char dir[SYM_PATH_LEN];
+	char dir[PATH_MAX];
 	void *chans;
 	int r;
 
@@ -99,8 +100,9 @@ static void channels_human(const struct sym_channel *chans, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct sym_channel *c = &chans[i];
 
-		printf("%-5u  %-16s  %-9s  %10llu  %12llu  %10llu  %12llu  %9llu  %6llu\n",
-		       c->peer, *c->name ? c->name : "-", c->state,
+		printf("%-5u  %-16s  %-9s  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
+		       "  %12" PRIu64 "  %9" PRIu64 "  %6" PRIu64 "\n",
+		       c->peer, sym_dash(c->name), c->state,
 		       c->counter[0], c->counter[1], c->counter[2],
 		       c->counter[3], c->counter[4], c->counter[5]);
 	}
@@ -124,7 +126,7 @@ static void channels_json(const struct sym_channel *chans, size_t n)
 		json_str(f, chans[i].state);
 		for (k = 0; k < ARRAY_SIZE(counter_files); k++) {
 			json_key(f, counter_files[k], false);
-			fprintf(f, "%llu", chans[i].counter[k]);
+			fprintf(f, "%" PRIu64, chans[i].counter[k]);
 		}
 		fputc('}', f);
 	}

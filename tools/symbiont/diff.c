@@ -9,6 +9,13 @@
  * entry in domid order its join or move followed by one update per field
  * that changed. Diffing whole listings rather than applying deltas means a
  * coalesced or spurious wakeup can never leave the output out of step.
+ *
+ * This is not the kernel's sym_peer_set_diff() (drivers/core/peer_set.c),
+ * which drives the guest's notifiers: its sets hold guests' peers only (no
+ * group, no leaving or unknown state, the MAC as bytes), it pairs entries
+ * of unknown uuid as if "" were a uuid, and it reports in phases by uuid.
+ * Here every listed field counts, for both roles, in the order watch
+ * prints.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,18 +27,18 @@ struct cmp_field {
 	size_t off;
 };
 
-#define CF(m) { #m, offsetof(struct sym_peer, m) }
+#define CF(m) { #m, offsetof(struct sym_entry, m) }
 
 static const struct cmp_field fields[] = {
 	CF(name), CF(uuid), CF(mac), CF(state), CF(group),
 };
 
-static const char *fval(const struct sym_peer *p, const struct cmp_field *f)
+static const char *fval(const struct sym_entry *e, const struct cmp_field *f)
 {
-	return (const char *)p + f->off;
+	return (const char *)e + f->off;
 }
 
-static int updates(const struct sym_peer *o, const struct sym_peer *c,
+static int updates(const struct sym_entry *o, const struct sym_entry *c,
 		   int (*cb)(const struct sym_change *ch, void *arg),
 		   void *arg)
 {
@@ -40,7 +47,7 @@ static int updates(const struct sym_peer *o, const struct sym_peer *c,
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		struct sym_change ch = {
 			.kind = SYM_CH_UPDATE,
-			.peer = c,
+			.entry = c,
 			.prev_domid = o->domid,
 			.field = fields[i].name,
 			.old_value = fval(o, &fields[i]),
@@ -56,7 +63,7 @@ static int updates(const struct sym_peer *o, const struct sym_peer *c,
 int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 	     int (*cb)(const struct sym_change *ch, void *arg), void *arg)
 {
-	/* match[i]: index in old of cur->peers[i]'s partner, or -1 */
+	/* match[i]: index in old of cur->entries[i]'s partner, or -1 */
 	long *match = NULL;
 	bool *used = NULL;
 	size_t i, j;
@@ -69,13 +76,13 @@ int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 		goto out;
 	}
 	for (i = 0; i < cur->n; i++) {
-		const struct sym_peer *c = &cur->peers[i];
+		const struct sym_entry *c = &cur->entries[i];
 
 		match[i] = -1;
 		if (!*c->uuid)
 			continue;
 		for (j = 0; j < old->n; j++) {
-			if (!used[j] && !strcmp(old->peers[j].uuid, c->uuid)) {
+			if (!used[j] && !strcmp(old->entries[j].uuid, c->uuid)) {
 				match[i] = (long)j;
 				used[j] = true;
 				break;
@@ -83,12 +90,12 @@ int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 		}
 	}
 	for (i = 0; i < cur->n; i++) {
-		const struct sym_peer *c = &cur->peers[i];
+		const struct sym_entry *c = &cur->entries[i];
 
 		if (match[i] >= 0)
 			continue;
 		for (j = 0; j < old->n; j++) {
-			const struct sym_peer *o = &old->peers[j];
+			const struct sym_entry *o = &old->entries[j];
 
 			if (!used[j] && o->domid == c->domid &&
 			    (!*o->uuid || !*c->uuid)) {
@@ -102,16 +109,16 @@ int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 	for (j = 0; j < old->n; j++) {
 		struct sym_change ch = {
 			.kind = SYM_CH_LEAVE,
-			.peer = &old->peers[j],
-			.prev_domid = old->peers[j].domid,
+			.entry = &old->entries[j],
+			.prev_domid = old->entries[j].domid,
 		};
 
 		if (!used[j] && cb(&ch, arg))
 			goto out;
 	}
 	for (i = 0; i < cur->n; i++) {
-		const struct sym_peer *c = &cur->peers[i], *o;
-		struct sym_change ch = { .peer = c, .prev_domid = c->domid };
+		const struct sym_entry *c = &cur->entries[i], *o;
+		struct sym_change ch = { .entry = c, .prev_domid = c->domid };
 
 		if (match[i] < 0) {
 			ch.kind = SYM_CH_JOIN;
@@ -119,7 +126,7 @@ int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 				goto out;
 			continue;
 		}
-		o = &old->peers[match[i]];
+		o = &old->entries[match[i]];
 		if (o->domid != c->domid) {
 			ch.kind = SYM_CH_MOVE;
 			ch.prev_domid = o->domid;

@@ -12,20 +12,18 @@
 
 #include "symbiont.h"
 
-static int cmp_first_uint(const void *a, const void *b)
+static int cmp_domid(const void *a, const void *b)
 {
-	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
-
-	return (x > y) - (x < y);
+	return (int)*(const u16 *)a - (int)*(const u16 *)b;
 }
 
 int sym_load_domid_dirs(const char *dir, size_t elem_size,
 			sym_dir_load_fn load, void *arg, void **out, size_t *count)
 {
-	char sub[SYM_PATH_LEN], q[80];
+	char sub[PATH_MAX], q[80];
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	unsigned int domid;
+	u16 domid;
 	char *elems = NULL, *grown;
 	DIR *d;
 	int r = 0;
@@ -46,7 +44,7 @@ int sym_load_domid_dirs(const char *dir, size_t elem_size,
 			}
 			elems = grown;
 		}
-		if (sym_parse_domid(de->d_name, &domid)) {
+		if (sym_parse_domid(de->d_name, strlen(de->d_name), &domid)) {
 			json_escape(q, sizeof(q), de->d_name, 48);
 			sym_err("%s: malformed domid directory name \"%s\"",
 				dir, q);
@@ -58,7 +56,7 @@ int sym_load_domid_dirs(const char *dir, size_t elem_size,
 			break;
 		}
 		memset(elems + n * elem_size, 0, elem_size);
-		*(unsigned int *)(elems + n * elem_size) = domid;
+		*(u16 *)(elems + n * elem_size) = domid;
 		r = load(sub, elems + n * elem_size, arg);
 		if (r < 0)
 			break;
@@ -75,7 +73,7 @@ int sym_load_domid_dirs(const char *dir, size_t elem_size,
 		return r;
 	}
 	if (n)
-		qsort(elems, n, elem_size, cmp_first_uint);
+		qsort(elems, n, elem_size, cmp_domid);
 	*out = elems;
 	*count = n;
 	return 0;

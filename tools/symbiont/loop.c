@@ -44,11 +44,6 @@ void sym_signals_init(void)
 	sigdelset(&wait_mask, SIGTERM);
 }
 
-bool sym_stop_requested(void)
-{
-	return stop;
-}
-
 long long sym_now_ms(void)
 {
 	struct timespec ts;

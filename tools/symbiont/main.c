@@ -60,18 +60,13 @@ static const struct option long_opts[] = {
 /* Seconds with up to three decimals ("2", "0.5"), > 0, as milliseconds. */
 static int parse_seconds(const char *s, long long *ms)
 {
-	unsigned long long whole;
-	char intpart[16];
 	const char *dot = strchr(s, '.');
 	size_t ilen = dot ? (size_t)(dot - s) : strlen(s);
 	long long frac = 0;
 	int digits = 0;
+	u64 whole;
 
-	if (!ilen || ilen >= sizeof(intpart))
-		return -1;
-	memcpy(intpart, s, ilen);
-	intpart[ilen] = '\0';
-	if (sym_parse_u64(intpart, &whole) || whole > 1000000000ULL)
+	if (sym_parse_u64(s, ilen, &whole) || whole > 1000000000)
 		return -1;
 	if (dot) {
 		for (s = dot + 1; *s; s++, digits++) {
@@ -106,14 +101,15 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return sym_flush_stdout() ? SYM_EXIT_FAIL : SYM_EXIT_OK;
 		case OPT_VERSION:
-			printf("symbiont %s (protocol %d)\n", SYM_VERSION,
-			       SYM_PROTOCOL);
+			printf("symbiont %s (protocol %s)\n", SYM_VERSION,
+			       SYM_PROTOCOL_VERSION);
 			return sym_flush_stdout() ? SYM_EXIT_FAIL : SYM_EXIT_OK;
 		case 'f':
 			o.follow = follow_set = true;
 			break;
 		case 'c':
-			if (sym_parse_u64(optarg, &o.count) || !o.count)
+			if (sym_parse_u64(optarg, strlen(optarg), &o.count) ||
+			    !o.count)
 				return sym_usage_err("--count needs a positive integer, not '%.32s'",
 						     optarg);
 			count_set = true;

@@ -6,29 +6,25 @@
  * (list); unknown values print as "-". JSON output is one object on one
  * line with unknown values as null; the schema is in symbiont(8).
  */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "symbiont.h"
-
-static const char *dash(const char *s)
-{
-	return *s ? s : "-";
-}
 
 static void self_human(const struct sym_self *s)
 {
 	printf("role:       %s\n", sym_role_name(s->role));
 	if (s->role == SYM_ROLE_GUEST) {
 		printf("domid:      %u\n", s->domid);
-		printf("name:       %s\n", dash(s->name));
-		printf("uuid:       %s\n", dash(s->uuid));
-		printf("mac:        %s\n", dash(s->mac));
-		printf("group:      %s\n", dash(s->group));
-		printf("state:      %s\n", dash(s->state));
+		printf("name:       %s\n", sym_dash(s->name));
+		printf("uuid:       %s\n", sym_dash(s->uuid));
+		printf("mac:        %s\n", sym_dash(s->mac));
+		printf("group:      %s\n", sym_dash(s->group));
+		printf("state:      %s\n", sym_dash(s->state));
 	}
-	printf("generation: %llu\n", s->generation);
+	printf("generation: %" PRIu64 "\n", s->generation);
 	printf("mode:       %s\n", s->mode);
-	printf("poll_ms:    %llu\n", s->poll_ms);
+	printf("poll_ms:    %" PRIu64 "\n", s->poll_ms);
 	printf("%-11s %zu\n", s->role == SYM_ROLE_DOM0 ? "members:" : "peers:",
 	       s->count);
 }
@@ -55,11 +51,11 @@ static void self_json(const struct sym_self *s)
 		json_str_or_null(f, s->state);
 	}
 	json_key(f, "generation", false);
-	fprintf(f, "%llu", s->generation);
+	fprintf(f, "%" PRIu64, s->generation);
 	json_key(f, "mode", false);
 	json_str(f, s->mode);
 	json_key(f, "poll_ms", false);
-	fprintf(f, "%llu", s->poll_ms);
+	fprintf(f, "%" PRIu64, s->poll_ms);
 	json_key(f, s->role == SYM_ROLE_DOM0 ? "members" : "peers", false);
 	fprintf(f, "%zu", s->count);
 	fputs("}\n", f);
@@ -92,39 +88,39 @@ static void list_human(const struct sym_view *v)
 	else
 		printf(GUEST_FMT, "DOMID", "NAME", "UUID", "MAC", "STATE");
 	for (i = 0; i < v->n; i++) {
-		const struct sym_peer *p = &v->peers[i];
+		const struct sym_entry *e = &v->entries[i];
 		char domid[16];
 
-		snprintf(domid, sizeof(domid), "%u", p->domid);
+		snprintf(domid, sizeof(domid), "%u", e->domid);
 		if (dom0)
-			printf(ROW_FMT "  %s\n", domid, dash(p->name),
-			       dash(p->uuid), dash(p->mac), dash(p->state),
-			       dash(p->group));
+			printf(ROW_FMT "  %s\n", domid, sym_dash(e->name),
+			       sym_dash(e->uuid), sym_dash(e->mac),
+			       sym_dash(e->state), sym_dash(e->group));
 		else
-			printf(GUEST_FMT, domid,
-			       dash(p->name), dash(p->uuid), dash(p->mac),
-			       dash(p->state));
+			printf(GUEST_FMT, domid, sym_dash(e->name),
+			       sym_dash(e->uuid), sym_dash(e->mac),
+			       sym_dash(e->state));
 	}
 }
 
 /*
- * The members of a peer object after "domid" (shared with "watch"): name,
+ * The members of an entry object after "domid" (shared with "watch"): name,
  * uuid, mac, state and, for dom0 members, group.
  */
-void sym_peer_json_rest(FILE *f, const struct sym_peer *p,
-			enum sym_role role)
+void sym_entry_json_rest(FILE *f, const struct sym_entry *e,
+			 enum sym_role role)
 {
 	json_key(f, "name", false);
-	json_str_or_null(f, p->name);
+	json_str_or_null(f, e->name);
 	json_key(f, "uuid", false);
-	json_str_or_null(f, p->uuid);
+	json_str_or_null(f, e->uuid);
 	json_key(f, "mac", false);
-	json_str_or_null(f, p->mac);
+	json_str_or_null(f, e->mac);
 	json_key(f, "state", false);
-	json_str_or_null(f, p->state);
+	json_str_or_null(f, e->state);
 	if (role == SYM_ROLE_DOM0) {
 		json_key(f, "group", false);
-		json_str_or_null(f, p->group);
+		json_str_or_null(f, e->group);
 	}
 }
 
@@ -137,14 +133,14 @@ static void list_json(const struct sym_view *v)
 	json_key(f, "role", true);
 	json_str(f, sym_role_name(v->role));
 	json_key(f, "generation", false);
-	fprintf(f, "%llu", v->generation);
+	fprintf(f, "%" PRIu64, v->generation);
 	json_key(f, v->role == SYM_ROLE_DOM0 ? "members" : "peers", false);
 	fputc('[', f);
 	for (i = 0; i < v->n; i++) {
 		fputs(i ? ",{" : "{", f);
 		json_key(f, "domid", true);
-		fprintf(f, "%u", v->peers[i].domid);
-		sym_peer_json_rest(f, &v->peers[i], v->role);
+		fprintf(f, "%u", v->entries[i].domid);
+		sym_entry_json_rest(f, &v->entries[i], v->role);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);

@@ -10,35 +10,38 @@
 #ifndef SYMBIONT_H
 #define SYMBIONT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * What the tool shares with the kernel comes from drivers/core: the value
+ * parsers and sizes (xs_parse.h: SYM_MAC_LEN is 6 bytes, the text forms
+ * are SYM_MAC_STR_LEN and SYM_UUID_STR_LEN characters, names at most
+ * SYM_NAME_MAX), and the event records with their parser (event_log.h).
+ */
+#include "sym_compat.h"
+#include "xs_parse.h"
+#include "event_log.h"
+
 #define SYM_VERSION		"1.0"
-#define SYM_PROTOCOL		1
 
 #define SYM_DEFAULT_SYSFS	"/sys/kernel/symbiont"
 #define SYM_DEFAULT_EVENTS	"/dev/symbiont_events"
 #define SYM_DEFAULT_HYPERVISOR	"/sys/hypervisor/type"
 
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Exit codes. */
 #define SYM_EXIT_OK		0
 #define SYM_EXIT_FAIL		1
 #define SYM_EXIT_USAGE		2
 
-/* Sizes including the terminating NUL. */
-#define SYM_UUID_LEN		37	/* 8-4-4-4-12 */
-#define SYM_MAC_LEN		18	/* xx:xx:xx:xx:xx:xx */
-#define SYM_NAME_LEN		65	/* [A-Za-z0-9_.-]{1,64} */
-#define SYM_STATE_LEN		16
-#define SYM_MODE_LEN		8
-#define SYM_PATH_LEN		4096
-
-/* Domids at or above DOMID_FIRST_RESERVED (0x7ff0) are never real domains. */
-#define SYM_DOMID_MAX		0x7fefU
+/* Longest keyword value (state, mode, role, channel state) plus NUL. */
+#define SYM_WORD_LEN		16
+/* A decimal number as read: any u64, and room to see a longer value. */
+#define SYM_NUM_LEN		32
 
 /* err.c */
 void sym_err(const char *fmt, ...) __printf(1, 2);
@@ -69,95 +72,68 @@ const char *sym_events_path(void);
 int sym_check_loaded(void);
 int sym_path(char *buf, size_t size, const char *fmt, ...)
 	__printf(3, 4);
-int sym_read_raw(const char *path, char *buf, size_t size);
-int sym_parse_u64(const char *s, unsigned long long *v);
-int sym_parse_domid(const char *s, unsigned int *v);
-bool sym_valid(enum sym_kind kind, const char *s);
-const char *sym_kind_name(enum sym_kind kind);
 int sym_read_value(const char *path, enum sym_kind kind, char *buf,
 		   size_t size, bool strict);
-int sym_read_num(const char *path, enum sym_kind kind,
-		 unsigned long long *v);
-int sym_read_num_fd(int fd, const char *path, unsigned long long *v);
+int sym_read_num(const char *path, enum sym_kind kind, u64 *v);
+int sym_read_num_fd(int fd, const char *path, u64 *v);
 
 /* view.c: consistent snapshots of what the kernel exposes */
 enum sym_role { SYM_ROLE_GUEST, SYM_ROLE_DOM0 };
 
-struct sym_peer {
-	unsigned int domid;
-	char uuid[SYM_UUID_LEN];
-	char mac[SYM_MAC_LEN];
-	char name[SYM_NAME_LEN];
-	char group[SYM_NAME_LEN];	/* dom0 members only */
-	char state[SYM_STATE_LEN];
+/*
+ * One <domid>/ directory of peers/ (guest) or members/ (dom0), values as
+ * read and validated, empty when unknown. Not the kernel's struct sym_peer:
+ * this keeps the MAC as text, the state as its word, and a dom0 member's
+ * group.
+ */
+struct sym_entry {
+	u16 domid;
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char mac[SYM_MAC_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	char group[SYM_NAME_MAX + 1];	/* dom0 members only */
+	char state[SYM_WORD_LEN];
 };
 
 struct sym_view {
 	enum sym_role role;
-	unsigned long long generation;
-	struct sym_peer *peers;
+	u64 generation;
+	struct sym_entry *entries;
 	size_t n;
 };
 
 struct sym_self {
 	enum sym_role role;
-	unsigned long long generation;
-	char mode[SYM_MODE_LEN];
-	unsigned long long poll_ms;
+	u64 generation;
+	char mode[SYM_WORD_LEN];
+	u64 poll_ms;
 	size_t count;			/* peers (guest) or members (dom0) */
 	/* guest only */
-	unsigned int domid;
-	bool has_domid;
-	char uuid[SYM_UUID_LEN];
-	char name[SYM_NAME_LEN];
-	char mac[SYM_MAC_LEN];
-	char group[SYM_NAME_LEN];
-	char state[SYM_STATE_LEN];
+	u16 domid;
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	char mac[SYM_MAC_STR_LEN + 1];
+	char group[SYM_NAME_MAX + 1];
+	char state[SYM_WORD_LEN];
 };
 
 const char *sym_role_name(enum sym_role role);
-int sym_load_role(enum sym_role *role);
 int sym_load_view(struct sym_view *view);
 void sym_free_view(struct sym_view *view);
 int sym_load_self(struct sym_self *self);
 
 /*
  * dirlist.c: the <domid>/ subdirectories of dir, each loaded by load() into
- * an elem_size-byte element whose first member is the unsigned int domid
- * (already set); load returns 0 (keep), 1 (skip: it vanished) or < 0 (stop
- * and return it). On 0, *out is a malloc'd array sorted by domid. A dir
- * that cannot be opened is -errno, not reported; other errors are
- * reported and -1.
+ * an elem_size-byte element whose first member is the u16 domid (already
+ * set); load returns 0 (keep), 1 (skip: it vanished) or < 0 (stop and
+ * return it). On 0, *out is a malloc'd array sorted by domid. A dir that
+ * cannot be opened is -errno, not reported; other errors are reported and
+ * -1.
  */
 typedef int (*sym_dir_load_fn)(const char *sub, void *elem, void *arg);
 int sym_load_domid_dirs(const char *dir, size_t elem_size,
 			sym_dir_load_fn load, void *arg, void **out,
 			size_t *count);
-
-/* events.c */
-enum sym_event_kind {
-	SYM_EV_JOIN,
-	SYM_EV_LEAVE,
-	SYM_EV_MIGRATE_OUT,
-	SYM_EV_MIGRATE_IN,
-	SYM_EV_LOST,
-	SYM_EV_OVERFLOW,
-};
-
-struct sym_event {
-	enum sym_event_kind kind;
-	unsigned long long seq;
-	unsigned long long ts;		/* ns, CLOCK_MONOTONIC */
-	unsigned long long lost;	/* overflow only */
-	unsigned int domid;
-	unsigned int prev;
-	bool has_prev;
-	char uuid[SYM_UUID_LEN];
-	char name[SYM_NAME_LEN];
-};
-
-int sym_event_parse_line(const char *line, struct sym_event *ev);
-const char *sym_event_kind_name(enum sym_event_kind kind);
 
 /* evdev.c: reading whole lines from the event device */
 struct sym_evdev {
@@ -183,8 +159,8 @@ enum sym_change_kind {
 
 struct sym_change {
 	enum sym_change_kind kind;
-	const struct sym_peer *peer;	/* current entry; previous for LEAVE */
-	unsigned int prev_domid;	/* MOVE */
+	const struct sym_entry *entry;	/* current entry; previous for LEAVE */
+	u16 prev_domid;			/* MOVE */
 	const char *field;		/* UPDATE */
 	const char *old_value;		/* UPDATE */
 	const char *new_value;		/* UPDATE */
@@ -197,7 +173,6 @@ int sym_diff(const struct sym_view *old, const struct sym_view *cur,
 #define SYM_FALLBACK_MS		100
 
 void sym_signals_init(void);
-bool sym_stop_requested(void);
 long long sym_now_ms(void);
 
 struct pollfd;
@@ -207,13 +182,19 @@ int sym_wait(struct pollfd *fds, unsigned int nfds, long long timeout_ms);
 struct sym_opts {
 	bool json;
 	bool follow;
-	unsigned long long count;	/* 0: unlimited */
+	u64 count;			/* 0: unlimited */
 	long long timeout_ms;		/* -1: none */
 };
 
+/* An unknown (empty) value as human output shows it. */
+static inline const char *sym_dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
 /* show.c */
-void sym_peer_json_rest(FILE *f, const struct sym_peer *p,
-			enum sym_role role);
+void sym_entry_json_rest(FILE *f, const struct sym_entry *e,
+			 enum sym_role role);
 
 int cmd_self(const struct sym_opts *o);
 int cmd_list(const struct sym_opts *o);

@@ -4,7 +4,8 @@
  *
  * Each sysfs file holds one value followed by a newline; an empty value
  * means "unknown". Values are checked against the grammar of
- * Documentation/protocol.md and anything else is reported, naming the
+ * Documentation/protocol.md, with the parsers of drivers/core/xs_parse.c
+ * where the kernel has one, and anything else is reported, naming the
  * file, as a malformed value: the tool never prints what it cannot vouch
  * for.
  */
@@ -20,8 +21,6 @@
 #include "symbiont.h"
 
 #define RAW_MAX 256
-#define NAME_CHARS \
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 const char *sym_sysfs_root(void)
 {
@@ -54,53 +53,13 @@ int sym_path(char *buf, size_t size, const char *fmt, ...)
 }
 
 /*
- * Explain why the sysfs root is absent. The only file read outside the
- * symbiont tree is the hypervisor type, and only to tell "not on Xen"
- * apart from "module not loaded".
- */
-static void explain_missing_root(const char *root)
-{
-	const char *hv = getenv("SYMBIONT_HYPERVISOR");
-	char type[RAW_MAX], q[64];
-
-	if (!hv || !*hv)
-		hv = SYM_DEFAULT_HYPERVISOR;
-	if (sym_read_raw(hv, type, sizeof(type)) == 0 && strcmp(type, "xen")) {
-		json_escape(q, sizeof(q), type, 32);
-		sym_err("not running on Xen (%s is \"%s\")", hv, q);
-		return;
-	}
-	sym_err("kernel module not loaded (%s missing)", root);
-}
-
-/* Check that the symbiont sysfs tree exists; -1 (reported) if not. */
-int sym_check_loaded(void)
-{
-	const char *root = sym_sysfs_root();
-	struct stat st;
-
-	if (stat(root, &st) < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			explain_missing_root(root);
-		else
-			sym_err("cannot access %s: %s", root, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		sym_err("%s is not a directory", root);
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * Read the value in path into buf without its trailing newline. Returns 0,
  * -ENOENT if the file does not exist (not reported: callers decide whether
  * that is a race or an error), or -1 for any other failure (reported).
  * A sysfs file whose kobject is removed while we hold it open fails with
  * ENODEV: that is the same race as ENOENT and is reported as -ENOENT.
  */
-int sym_read_raw(const char *path, char *buf, size_t size)
+static int sym_read_raw(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t r;
@@ -157,85 +116,44 @@ read_err:
 	return -1;
 }
 
-/* Canonical unsigned decimal: no sign, no leading zero, no overflow. */
-int sym_parse_u64(const char *s, unsigned long long *v)
+/*
+ * Explain why the sysfs root is absent. The only file read outside the
+ * symbiont tree is the hypervisor type, and only to tell "not on Xen"
+ * apart from "module not loaded".
+ */
+static void explain_missing_root(const char *root)
 {
-	unsigned long long x = 0;
+	const char *hv = getenv("SYMBIONT_HYPERVISOR");
+	char type[RAW_MAX], q[64];
 
-	if (!*s || (s[0] == '0' && s[1]))
+	if (!hv || !*hv)
+		hv = SYM_DEFAULT_HYPERVISOR;
+	if (sym_read_raw(hv, type, sizeof(type)) == 0 && strcmp(type, "xen")) {
+		json_escape(q, sizeof(q), type, 32);
+		sym_err("not running on Xen (%s is \"%s\")", hv, q);
+		return;
+	}
+	sym_err("kernel module not loaded (%s missing)", root);
+}
+
+/* Check that the symbiont sysfs tree exists; -1 (reported) if not. */
+int sym_check_loaded(void)
+{
+	const char *root = sym_sysfs_root();
+	struct stat st;
+
+	if (stat(root, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			explain_missing_root(root);
+		else
+			sym_err("cannot access %s: %s", root, strerror(errno));
 		return -1;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (unsigned int)(*s - '0');
-		if (x > (~0ULL - d) / 10)
-			return -1;
-		x = x * 10 + d;
 	}
-	*v = x;
-	return 0;
-}
-
-int sym_parse_domid(const char *s, unsigned int *v)
-{
-	unsigned long long x;
-
-	if (sym_parse_u64(s, &x) || x > SYM_DOMID_MAX)
+	if (!S_ISDIR(st.st_mode)) {
+		sym_err("%s is not a directory", root);
 		return -1;
-	*v = (unsigned int)x;
+	}
 	return 0;
-}
-
-static bool is_hex(char c, bool upper_ok)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (upper_ok && c >= 'A' && c <= 'F');
-}
-
-static bool valid_uuid(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != SYM_UUID_LEN - 1)
-		return false;
-	for (i = 0; i < SYM_UUID_LEN - 1; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!is_hex(s[i], false)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool valid_mac(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) != SYM_MAC_LEN - 1)
-		return false;
-	for (i = 0; i < SYM_MAC_LEN - 1; i++) {
-		if (i % 3 == 2) {
-			if (s[i] != ':')
-				return false;
-		} else if (!is_hex(s[i], true)) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Group and VM names: [A-Za-z0-9_.-]{1,64}. */
-static bool valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > SYM_NAME_LEN - 1)
-		return false;
-	return strspn(s, NAME_CHARS) == n;
 }
 
 static bool one_of(const char *s, const char *const *set)
@@ -246,33 +164,38 @@ static bool one_of(const char *s, const char *const *set)
 	return false;
 }
 
-/* Is s a well-formed non-empty value of this kind? */
-bool sym_valid(enum sym_kind kind, const char *s)
+/*
+ * Is s a well-formed non-empty value of this kind? The grammars the kernel
+ * writes with are drivers/core's; sysfs shows uuids in lower case only.
+ */
+static bool sym_valid(enum sym_kind kind, const char *s)
 {
-	static const char *const states[] = {
-		"joined", "migrating", "leaving", NULL };
 	static const char *const modes[] = { "event", "poll", NULL };
 	static const char *const roles[] = { "guest", "dom0", NULL };
 	static const char *const chan_states[] = {
 		"idle", "offered", "connected", "broken", NULL };
-	unsigned long long v;
-	unsigned int d;
+	char name[SYM_NAME_MAX + 1], uuid[SYM_UUID_STR_LEN + 1];
+	size_t len = strlen(s);
+	enum sym_announce state;
+	u8 mac[SYM_MAC_LEN];
+	u16 domid;
+	u64 v;
 
 	switch (kind) {
 	case SYM_K_DOMID:
-		return !sym_parse_domid(s, &d);
+		return !sym_parse_domid(s, len, &domid);
 	case SYM_K_U64:
-		return !sym_parse_u64(s, &v);
+		return !sym_parse_u64(s, len, &v);
 	case SYM_K_U32:
-		return !sym_parse_u64(s, &v) && v <= 0xffffffffULL;
+		return !sym_parse_u64(s, len, &v) && v <= UINT32_MAX;
 	case SYM_K_UUID:
-		return valid_uuid(s);
+		return !sym_parse_uuid(s, len, uuid) && !memcmp(uuid, s, len);
 	case SYM_K_MAC:
-		return valid_mac(s);
+		return !sym_parse_mac(s, len, mac);
 	case SYM_K_NAME:
-		return valid_name(s);
+		return !sym_parse_name(s, len, name, sizeof(name));
 	case SYM_K_STATE:
-		return one_of(s, states);
+		return !sym_parse_announce(s, len, &state);
 	case SYM_K_MODE:
 		return one_of(s, modes);
 	case SYM_K_ROLE:
@@ -283,7 +206,7 @@ bool sym_valid(enum sym_kind kind, const char *s)
 	return false;
 }
 
-const char *sym_kind_name(enum sym_kind kind)
+static const char *sym_kind_name(enum sym_kind kind)
 {
 	switch (kind) {
 	case SYM_K_DOMID: return "domid";
@@ -349,22 +272,22 @@ int sym_read_value(const char *path, enum sym_kind kind, char *buf,
 }
 
 /* Read a mandatory number (domid, u32 or u64). */
-int sym_read_num(const char *path, enum sym_kind kind, unsigned long long *v)
+int sym_read_num(const char *path, enum sym_kind kind, u64 *v)
 {
-	char buf[32];
+	char buf[SYM_NUM_LEN];
 
 	if (sym_read_value(path, kind, buf, sizeof(buf), true))
 		return -1;
-	return sym_parse_u64(buf, v) ? -1 : 0;
+	return sym_parse_u64(buf, strlen(buf), v) ? -1 : 0;
 }
 
 /*
  * Re-read a u64 from an open file descriptor from offset 0, as sysfs poll
  * requires; returns 0 or -1 (reported).
  */
-int sym_read_num_fd(int fd, const char *path, unsigned long long *v)
+int sym_read_num_fd(int fd, const char *path, u64 *v)
 {
-	char buf[32];
+	char buf[SYM_NUM_LEN];
 	ssize_t r;
 	size_t len;
 
@@ -383,7 +306,7 @@ int sym_read_num_fd(int fd, const char *path, unsigned long long *v)
 	if (len && buf[len - 1] == '\n')
 		len--;
 	buf[len] = '\0';
-	if (sym_parse_u64(buf, v)) {
+	if (sym_parse_u64(buf, strlen(buf), v)) {
 		report_malformed(path, SYM_K_U64, buf);
 		return -1;
 	}

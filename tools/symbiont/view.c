@@ -25,14 +25,33 @@ const char *sym_role_name(enum sym_role role)
 	return role == SYM_ROLE_DOM0 ? "dom0" : "guest";
 }
 
-int sym_load_role(enum sym_role *role)
+/* Read and validate a value from a file of the sysfs root. */
+static int read_root_value(const char *file, enum sym_kind kind, char *buf,
+			   size_t size)
 {
-	char path[SYM_PATH_LEN], buf[SYM_MODE_LEN];
+	char path[PATH_MAX];
 
-	if (sym_check_loaded())
+	if (sym_path(path, sizeof(path), "%s/%s", sym_sysfs_root(), file))
 		return -1;
-	if (sym_path(path, sizeof(path), "%s/role", sym_sysfs_root()) ||
-	    sym_read_value(path, SYM_K_ROLE, buf, sizeof(buf), true))
+	return sym_read_value(path, kind, buf, size, true);
+}
+
+/* Read a mandatory number from a file of the sysfs root. */
+static int read_root_num(const char *file, enum sym_kind kind, u64 *v)
+{
+	char path[PATH_MAX];
+
+	if (sym_path(path, sizeof(path), "%s/%s", sym_sysfs_root(), file))
+		return -1;
+	return sym_read_num(path, kind, v);
+}
+
+static int sym_load_role(enum sym_role *role)
+{
+	char buf[SYM_WORD_LEN];
+
+	if (sym_check_loaded() ||
+	    read_root_value("role", SYM_K_ROLE, buf, sizeof(buf)))
 		return -1;
 	*role = strcmp(buf, "dom0") ? SYM_ROLE_GUEST : SYM_ROLE_DOM0;
 	return 0;
@@ -50,8 +69,8 @@ struct field {
 	size_t size;
 };
 
-#define FIELD(f, k, m) { f, k, offsetof(struct sym_peer, m), \
-			 sizeof(((struct sym_peer *)0)->m) }
+#define FIELD(f, k, m) { f, k, offsetof(struct sym_entry, m), \
+			 sizeof(((struct sym_entry *)0)->m) }
 
 static const struct field guest_fields[] = {
 	FIELD("uuid", SYM_K_UUID, uuid),
@@ -74,19 +93,19 @@ static const struct field dom0_fields[] = {
  * Read one entry. Returns 0, 1 if its directory vanished (skip it),
  * -EAGAIN if a file was missing and this is not the last attempt, or -1.
  */
-static int load_peer(const char *dir, enum sym_role role, bool strict,
-		     struct sym_peer *p)
+static int load_entry(const char *dir, enum sym_role role, bool strict,
+		      struct sym_entry *e)
 {
 	const struct field *f = role == SYM_ROLE_DOM0 ? dom0_fields :
 							guest_fields;
-	char path[SYM_PATH_LEN];
+	char path[PATH_MAX];
 	struct stat st;
 	int r;
 
 	for (; f->file; f++) {
 		if (sym_path(path, sizeof(path), "%s/%s", dir, f->file))
 			return -1;
-		r = sym_read_value(path, f->kind, (char *)p + f->off, f->size,
+		r = sym_read_value(path, f->kind, (char *)e + f->off, f->size,
 				   false);
 		if (r != -ENOENT) {
 			if (r)
@@ -108,49 +127,40 @@ struct list_ctx {
 	bool strict;
 };
 
-static int load_entry(const char *sub, void *elem, void *arg)
+static int load_dir_entry(const char *sub, void *elem, void *arg)
 {
 	const struct list_ctx *ctx = arg;
 
-	return load_peer(sub, ctx->role, ctx->strict, elem);
+	return load_entry(sub, ctx->role, ctx->strict, elem);
 }
 
 static int load_list(struct sym_view *view, bool strict)
 {
 	struct list_ctx ctx = { .role = view->role, .strict = strict };
-	char dir[SYM_PATH_LEN];
-	void *peers;
+	char dir[PATH_MAX];
+	void *entries;
 	int r;
 
 	if (sym_path(dir, sizeof(dir), "%s/%s", sym_sysfs_root(),
 		     list_dir(view->role)))
 		return -1;
-	r = sym_load_domid_dirs(dir, sizeof(struct sym_peer), load_entry, &ctx,
-				&peers, &view->n);
+	r = sym_load_domid_dirs(dir, sizeof(struct sym_entry), load_dir_entry,
+				&ctx, &entries, &view->n);
 	if (r < -1 && r != -EAGAIN) {
 		sym_err("cannot read %s: %s", dir, strerror(-r));
 		return -1;
 	}
 	if (r)
 		return r;
-	view->peers = peers;
+	view->entries = entries;
 	return 0;
-}
-
-static int read_generation(unsigned long long *gen)
-{
-	char path[SYM_PATH_LEN];
-
-	if (sym_path(path, sizeof(path), "%s/generation", sym_sysfs_root()))
-		return -1;
-	return sym_read_num(path, SYM_K_U64, gen);
 }
 
 /* Take a consistent listing of peers (guest) or members (dom0). */
 int sym_load_view(struct sym_view *view)
 {
 	const struct timespec pause = { 0, RETRY_NS };
-	unsigned long long g1, g2 = 0;
+	u64 g1, g2 = 0;
 	int i, r;
 
 	memset(view, 0, sizeof(*view));
@@ -159,7 +169,7 @@ int sym_load_view(struct sym_view *view)
 	for (i = 0; i < LOAD_TRIES; i++) {
 		bool last = i == LOAD_TRIES - 1;
 
-		if (read_generation(&g1))
+		if (read_root_num("generation", SYM_K_U64, &g1))
 			return -1;
 		r = load_list(view, last);
 		if (r == -EAGAIN) {
@@ -168,7 +178,7 @@ int sym_load_view(struct sym_view *view)
 		}
 		if (r)
 			return -1;
-		if (read_generation(&g2)) {
+		if (read_root_num("generation", SYM_K_U64, &g2)) {
 			sym_free_view(view);
 			return -1;
 		}
@@ -182,26 +192,16 @@ int sym_load_view(struct sym_view *view)
 
 void sym_free_view(struct sym_view *view)
 {
-	free(view->peers);
-	view->peers = NULL;
+	free(view->entries);
+	view->entries = NULL;
 	view->n = 0;
-}
-
-static int read_self(const char *file, enum sym_kind kind, char *buf,
-		     size_t size)
-{
-	char path[SYM_PATH_LEN];
-
-	if (sym_path(path, sizeof(path), "%s/%s", sym_sysfs_root(), file))
-		return -1;
-	return sym_read_value(path, kind, buf, size, true);
 }
 
 /* What "symbiont self" shows. */
 int sym_load_self(struct sym_self *self)
 {
-	char path[SYM_PATH_LEN], buf[32];
 	struct sym_view view;
+	u64 domid;
 
 	memset(self, 0, sizeof(*self));
 	if (sym_load_view(&view))
@@ -211,27 +211,26 @@ int sym_load_self(struct sym_self *self)
 	self->count = view.n;
 	sym_free_view(&view);
 
-	if (read_self("mode", SYM_K_MODE, self->mode, sizeof(self->mode)))
-		return -1;
-	if (sym_path(path, sizeof(path), "%s/poll_ms", sym_sysfs_root()) ||
-	    sym_read_num(path, SYM_K_U32, &self->poll_ms))
+	if (read_root_value("mode", SYM_K_MODE, self->mode,
+			    sizeof(self->mode)) ||
+	    read_root_num("poll_ms", SYM_K_U32, &self->poll_ms))
 		return -1;
 	if (self->role == SYM_ROLE_DOM0)
 		return 0;
 
-	if (read_self("self/domid", SYM_K_DOMID, buf, sizeof(buf)) ||
-	    sym_parse_domid(buf, &self->domid))
+	if (read_root_num("self/domid", SYM_K_DOMID, &domid))
 		return -1;
-	self->has_domid = true;
-	if (read_self("self/uuid", SYM_K_UUID, self->uuid,
-		      sizeof(self->uuid)) ||
-	    read_self("self/name", SYM_K_NAME, self->name,
-		      sizeof(self->name)) ||
-	    read_self("self/mac", SYM_K_MAC, self->mac, sizeof(self->mac)) ||
-	    read_self("self/group", SYM_K_NAME, self->group,
-		      sizeof(self->group)) ||
-	    read_self("self/state", SYM_K_STATE, self->state,
-		      sizeof(self->state)))
+	self->domid = (u16)domid;
+	if (read_root_value("self/uuid", SYM_K_UUID, self->uuid,
+			    sizeof(self->uuid)) ||
+	    read_root_value("self/name", SYM_K_NAME, self->name,
+			    sizeof(self->name)) ||
+	    read_root_value("self/mac", SYM_K_MAC, self->mac,
+			    sizeof(self->mac)) ||
+	    read_root_value("self/group", SYM_K_NAME, self->group,
+			    sizeof(self->group)) ||
+	    read_root_value("self/state", SYM_K_STATE, self->state,
+			    sizeof(self->state)))
 		return -1;
 	return 0;
 }

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,16 +32,11 @@
 struct watch_ctx {
 	const struct sym_opts *o;
 	enum sym_role role;
-	unsigned long long generation;
+	u64 generation;
 	/* CLOCK_REALTIME when the listing was read: comparable across VMs. */
-	unsigned long long seen_ns;
-	unsigned long long changes;
+	u64 seen_ns;
+	u64 changes;
 };
-
-static const char *dash(const char *s)
-{
-	return *s ? s : "-";
-}
 
 static const char *const change_names[] = {
 	[SYM_CH_JOIN] = "join",
@@ -51,38 +47,39 @@ static const char *const change_names[] = {
 
 static void change_human(const struct watch_ctx *w, const struct sym_change *ch)
 {
-	const struct sym_peer *p = ch->peer;
+	const struct sym_entry *e = ch->entry;
 
 	switch (ch->kind) {
 	case SYM_CH_JOIN:
-		printf("+ %u %s %s joined", p->domid, dash(p->name),
-		       dash(p->mac));
-		if (strcmp(p->state, "joined"))
-			printf(" state=%s", dash(p->state));
+		printf("+ %u %s %s joined", e->domid, sym_dash(e->name),
+		       sym_dash(e->mac));
+		if (strcmp(e->state, "joined"))
+			printf(" state=%s", sym_dash(e->state));
 		if (w->role == SYM_ROLE_DOM0)
-			printf(" group=%s", dash(p->group));
+			printf(" group=%s", sym_dash(e->group));
 		putchar('\n');
 		break;
 	case SYM_CH_LEAVE:
-		printf("- %u %s left\n", p->domid, dash(p->name));
+		printf("- %u %s left\n", e->domid, sym_dash(e->name));
 		break;
 	case SYM_CH_MOVE:
-		printf("~ %u -> %u %s moved\n", ch->prev_domid, p->domid,
-		       dash(p->name));
+		printf("~ %u -> %u %s moved\n", ch->prev_domid, e->domid,
+		       sym_dash(e->name));
 		break;
 	case SYM_CH_UPDATE:
-		printf("* %u %s %s %s -> %s\n", p->domid, dash(p->name),
-		       ch->field, dash(ch->old_value), dash(ch->new_value));
+		printf("* %u %s %s %s -> %s\n", e->domid, sym_dash(e->name),
+		       ch->field, sym_dash(ch->old_value),
+		       sym_dash(ch->new_value));
 		break;
 	}
 }
 
-static unsigned long long realtime_ns(void)
+static u64 realtime_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static void change_json(const struct watch_ctx *w, const struct sym_change *ch)
@@ -93,17 +90,17 @@ static void change_json(const struct watch_ctx *w, const struct sym_change *ch)
 	json_key(f, "change", true);
 	json_str(f, change_names[ch->kind]);
 	json_key(f, "generation", false);
-	fprintf(f, "%llu", w->generation);
+	fprintf(f, "%" PRIu64, w->generation);
 	json_key(f, "seen_ns", false);
-	fprintf(f, "%llu", w->seen_ns);
+	fprintf(f, "%" PRIu64, w->seen_ns);
 	json_key(f, "domid", false);
-	fprintf(f, "%u", ch->peer->domid);
+	fprintf(f, "%u", ch->entry->domid);
 	json_key(f, "prev", false);
 	if (ch->kind == SYM_CH_MOVE)
 		fprintf(f, "%u", ch->prev_domid);
 	else
 		fputs("null", f);
-	sym_peer_json_rest(f, ch->peer, w->role);
+	sym_entry_json_rest(f, ch->entry, w->role);
 	json_key(f, "field", false);
 	if (ch->kind == SYM_CH_UPDATE) {
 		json_str(f, ch->field);
@@ -138,8 +135,8 @@ static int print_change(const struct sym_change *ch, void *arg)
 
 static int open_generation(int *fd, const char *path, bool *is_sysfs)
 {
-	unsigned long long gen;
 	struct statfs sfs;
+	u64 gen;
 
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
@@ -184,9 +181,9 @@ static int run(struct watch_ctx *w, struct sym_view *prev,
 
 	for (;;) {
 		long long tmo = genfd >= 0 ? -1 : SYM_FALLBACK_MS;
-		unsigned long long before = w->changes;
+		u64 before = w->changes;
 		struct sym_view cur;
-		unsigned long long g;
+		u64 g;
 
 		if (deadline >= 0) {
 			long long left = deadline - sym_now_ms();
@@ -246,7 +243,7 @@ static int run(struct watch_ctx *w, struct sym_view *prev,
 int cmd_watch(const struct sym_opts *o)
 {
 	struct watch_ctx w = { .o = o };
-	char genpath[SYM_PATH_LEN];
+	char genpath[PATH_MAX];
 	struct sym_evdev dev;
 	struct sym_view view;
 	bool is_sysfs;
