@@ -21,9 +21,19 @@
  * state) of every member object; it is a leaf, never held around
  * kobject calls.
  *
+ * Directories appear whole: stats/, each members/<domid>/ and the root
+ * (lib/root.c) get their files from their kobj_type's default_groups,
+ * which kobject_init_and_add() creates with the directory; a member's
+ * KOBJ_ADD uevent goes out only after that, so a reader woken by it
+ * finds every file.
+ *
  * Lifetime: the root, stats and members objects live from
  * dom0_sysfs_init() to dom0_sysfs_exit(); a member object from
- * dom0_member_add() to the last put after dom0_member_remove().
+ * dom0_member_add() to the last put after dom0_member_remove(). Each
+ * kobject is embedded in a container its release frees. Removal is
+ * kobject_del() then kobject_put(): kernfs waits for running show()
+ * calls and fails new ones (even on files still open), so release never
+ * frees under a reader.
  */
 #include <linux/atomic.h>
 #include <linux/kobject.h>
@@ -42,6 +52,11 @@ struct dom0_member_kobj {
 	char mac[SYM_MAC_STR_LEN + 1];
 	char group[SYM_NAME_MAX + 1];		/* members_lock */
 	enum sym_member_state state;		/* members_lock */
+};
+
+/* stats/: no state of its own, show() reads the module's counters. */
+struct dom0_stats_kobj {
+	struct kobject kobj;
 };
 
 static struct kobject *root_kobj;
@@ -92,9 +107,40 @@ static struct attribute *stats_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group stats_group = {
-	.attrs = stats_attrs,
+ATTRIBUTE_GROUPS(stats);
+
+static void dom0_stats_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct dom0_stats_kobj, kobj));
+}
+
+static const struct kobj_type stats_ktype = {
+	.release = dom0_stats_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = stats_groups,
 };
+
+static struct kobject *dom0_stats_create(void)
+{
+	struct dom0_stats_kobj *sk;
+
+	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	if (!sk)
+		return NULL;
+	if (kobject_init_and_add(&sk->kobj, &stats_ktype, root_kobj, "stats")) {
+		kobject_put(&sk->kobj);		/* frees sk */
+		return NULL;
+	}
+	return &sk->kobj;
+}
+
+static void dom0_stats_destroy(struct kobject *kobj)
+{
+	if (!kobj)
+		return;
+	kobject_del(kobj);
+	kobject_put(kobj);
+}
 
 static struct dom0_member_kobj *to_member(struct kobject *kobj)
 {
@@ -164,7 +210,7 @@ static void dom0_member_release(struct kobject *kobj)
 	kfree(to_member(kobj));
 }
 
-static struct kobj_type member_ktype = {
+static const struct kobj_type member_ktype = {
 	.release = dom0_member_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = member_groups,
@@ -250,14 +296,11 @@ int dom0_sysfs_init(void)
 	if (!root_kobj)
 		return -ENOMEM;
 
-	stats_kobj = kobject_create_and_add("stats", root_kobj);
+	stats_kobj = dom0_stats_create();
 	if (!stats_kobj) {
 		err = -ENOMEM;
 		goto put_root;
 	}
-	err = sysfs_create_group(stats_kobj, &stats_group);
-	if (err)
-		goto put_stats;
 
 	members_kset = kset_create_and_add("members", NULL, root_kobj);
 	if (!members_kset) {
@@ -267,7 +310,7 @@ int dom0_sysfs_init(void)
 	return 0;
 
 put_stats:
-	kobject_put(stats_kobj);
+	dom0_stats_destroy(stats_kobj);
 	stats_kobj = NULL;
 put_root:
 	sym_root_destroy(root_kobj);
@@ -279,7 +322,7 @@ void dom0_sysfs_exit(void)
 {
 	kset_unregister(members_kset);
 	members_kset = NULL;
-	kobject_put(stats_kobj);
+	dom0_stats_destroy(stats_kobj);
 	stats_kobj = NULL;
 	sym_root_destroy(root_kobj);
 	root_kobj = NULL;

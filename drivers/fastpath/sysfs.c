@@ -11,9 +11,17 @@
  * Data flow: show() reads the counters with READ_ONCE/atomic64_read; no
  * lock. channels/ is a kset, so add and remove of a channel reach udev.
  *
+ * A channel directory appears whole: its files are the kobj_type's
+ * default_groups, created by kobject_init_and_add() with the directory,
+ * and its KOBJ_ADD uevent goes out only after that. channels/ itself has
+ * no files.
+ *
  * Lifetime: the channel object is embedded in its kobject. The table's
- * reference is dropped by fp_sysfs_del(); the release frees after an RCU
- * grace period because the egress hook may still hold the pointer.
+ * reference is dropped by fp_sysfs_del(); kobject_del() first removes the
+ * files, and kernfs waits for running show() calls and fails new ones
+ * (even on files still open), so no show() runs after it. The release
+ * frees after an RCU grace period because the egress hook may still hold
+ * the pointer.
  */
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -76,7 +84,7 @@ static void fp_channel_release(struct kobject *kobj)
 	kfree_rcu(ch, rcu);
 }
 
-static struct kobj_type fp_channel_ktype = {
+static const struct kobj_type fp_channel_ktype = {
 	.release = fp_channel_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = fp_channel_groups,

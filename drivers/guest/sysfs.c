@@ -14,10 +14,19 @@
  * go out as KOBJ_CHANGE on the symbiont_events misc device (a plain
  * kobject under /sys/kernel has no kset and its uevents would be dropped).
  *
+ * Directories appear whole: every directory here (self/, stats/, each
+ * peers/<domid>/, and the root, see lib/root.c) gets its files from its
+ * kobj_type's default_groups, which kobject_init_and_add() creates with
+ * the directory; a peer's KOBJ_ADD uevent goes out only after that, so a
+ * reader woken by it finds every file.
+ *
  * Locking: peers_lock guards the peer directory list and each entry's
- * copy of the peer (show() takes it briefly). kobject_put() of a peer
- * waits for running show() calls (kernfs drains them) before release
- * frees the entry.
+ * copy of the peer (show() takes it briefly).
+ *
+ * Lifetime: each kobject is embedded in a container its release frees.
+ * Removal is kobject_del() then kobject_put(): kobject_del() removes the
+ * files, and kernfs waits for running show() calls and fails new ones
+ * (even on files still open), so release never frees under a reader.
  */
 #include <linux/export.h>
 #include <linux/kobject.h>
@@ -45,6 +54,11 @@ struct kobject *symbiont_sysfs_root(void)
 	return root_kobj;
 }
 EXPORT_SYMBOL_GPL(symbiont_sysfs_root);
+
+/* self/ and stats/: no state of their own, show() reads the module's. */
+struct guest_dir {
+	struct kobject kobj;
+};
 
 static struct kobject *self_kobj;
 static struct kobject *stats_kobj;
@@ -74,9 +88,7 @@ static struct attribute *stats_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group stats_group = {
-	.attrs = stats_attrs,
-};
+ATTRIBUTE_GROUPS(stats);
 
 static ssize_t show_mac(char *buf, bool has_mac, const u8 mac[6])
 {
@@ -122,9 +134,48 @@ static struct attribute *self_attrs[] = {
 	NULL,
 };
 
-static const struct attribute_group self_group = {
-	.attrs = self_attrs,
+ATTRIBUTE_GROUPS(self);
+
+static void guest_dir_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct guest_dir, kobj));
+}
+
+static const struct kobj_type self_ktype = {
+	.release = guest_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = self_groups,
 };
+
+static const struct kobj_type stats_ktype = {
+	.release = guest_dir_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = stats_groups,
+};
+
+/* root_kobj/<name>, created with its files. */
+static struct kobject *guest_dir_create(const struct kobj_type *ktype,
+					const char *name)
+{
+	struct guest_dir *dir;
+
+	dir = kzalloc(sizeof(*dir), GFP_KERNEL);
+	if (!dir)
+		return NULL;
+	if (kobject_init_and_add(&dir->kobj, ktype, root_kobj, "%s", name)) {
+		kobject_put(&dir->kobj);	/* frees dir */
+		return NULL;
+	}
+	return &dir->kobj;
+}
+
+static void guest_dir_destroy(struct kobject *kobj)
+{
+	if (!kobj)
+		return;
+	kobject_del(kobj);
+	kobject_put(kobj);
+}
 
 static ssize_t peer_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -165,7 +216,7 @@ static void peer_dir_release(struct kobject *kobj)
 	kfree(container_of(kobj, struct peer_dir, kobj));
 }
 
-static struct kobj_type peer_ktype = {
+static const struct kobj_type peer_ktype = {
 	.release = peer_dir_release,
 	.sysfs_ops = &kobj_sysfs_ops,
 	.default_groups = peer_groups,
@@ -290,31 +341,22 @@ int symbiont_sysfs_init(void)
 		return -ENOMEM;
 
 	err = -ENOMEM;
-	self_kobj = kobject_create_and_add("self", root_kobj);
+	self_kobj = guest_dir_create(&self_ktype, "self");
 	if (!self_kobj)
 		goto put_root;
-	err = sysfs_create_group(self_kobj, &self_group);
-	if (err)
-		goto put_self;
-
-	err = -ENOMEM;
-	stats_kobj = kobject_create_and_add("stats", root_kobj);
+	stats_kobj = guest_dir_create(&stats_ktype, "stats");
 	if (!stats_kobj)
 		goto put_self;
-	err = sysfs_create_group(stats_kobj, &stats_group);
-	if (err)
-		goto put_stats;
-
-	err = -ENOMEM;
 	peers_kset = kset_create_and_add("peers", NULL, root_kobj);
 	if (!peers_kset)
 		goto put_stats;
 	return 0;
 
 put_stats:
-	kobject_put(stats_kobj);
+	guest_dir_destroy(stats_kobj);
+	stats_kobj = NULL;
 put_self:
-	kobject_put(self_kobj);
+	guest_dir_destroy(self_kobj);
 	self_kobj = NULL;
 put_root:
 	sym_root_destroy(root_kobj);
@@ -326,8 +368,10 @@ void symbiont_sysfs_exit(void)
 {
 	symbiont_sysfs_peers_clear();
 	kset_unregister(peers_kset);
-	kobject_put(stats_kobj);
-	kobject_put(self_kobj);
+	peers_kset = NULL;
+	guest_dir_destroy(stats_kobj);
+	stats_kobj = NULL;
+	guest_dir_destroy(self_kobj);
 	self_kobj = NULL;
 	sym_root_destroy(root_kobj);
 	root_kobj = NULL;
