@@ -365,6 +365,30 @@ tb_wait_chan() { # seconds guest peer-domid state
 	tb_wait_for "$1" sh -c ". /tb/tb.sh; [ \"\$(tb_chan $2 $3 state)\" = '$4' ]"
 }
 
+# tb_chan_packets as a number: 0 if the channel cannot be read.
+tb_chan_count() { # guest peer-domid
+	_c=$(tb_chan_packets "$1" "$2")
+	case "$_c" in
+	''|*[!0-9]*) echo 0 ;;
+	*) echo "$_c" ;;
+	esac
+}
+
+# Wait until GUEST's channel to PEER has carried AT_LEAST packets, both
+# ways together (tb_chan_packets): traffic is flowing over it.
+tb_wait_chan_packets() { # seconds guest peer-domid at-least
+	tb_wait_for "$1" sh -c ". /tb/tb.sh; [ \"\$(tb_chan_packets $2 $3)\" -ge $4 ]"
+}
+
+# Success if something in GUEST listens on PORT (tcp: state LISTEN; udp:
+# a bound socket), over IPv4 or IPv6. For waiting until a server is up.
+tb_listening() { # guest tcp|udp port
+	_st=0A
+	[ "$2" = udp ] && _st=07
+	tb_exec "$1" "cat /proc/net/$2 /proc/net/${2}6 2>/dev/null |
+		awk -v p=:$(printf %04X "$3") -v s=$_st '\$2 ~ p \"\$\" && \$4 == s { f = 1 } END { exit !f }'"
+}
+
 # Packets through GUEST's eth0, both ways: the normal path.
 tb_nic_packets() { # guest
 	tb_exec "$1" 'echo $(( $(cat /sys/class/net/eth0/statistics/tx_packets) + $(cat /sys/class/net/eth0/statistics/rx_packets) ))'

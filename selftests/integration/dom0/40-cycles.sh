@@ -9,8 +9,15 @@ tb_header
 settle() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 gslab() { tb_exec g3 'sync; echo 3 >/proc/sys/vm/drop_caches; awk "/^Slab:/ { print \$2 }" /proc/meminfo'; }
 
+# Every side has seen g3 come back before the baseline is taken.
+rejoined() {
+	tb_wait_for 30 sh -c "[ \"\$(cat /sys/kernel/symbiont/members/$(tb_domid g3)/state 2>/dev/null)\" = joined ]"
+	tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
+	tb_wait_peers 30 g2 "$(tb_domids_of g1 g3)"
+	tb_wait_peers 30 g3 "$(tb_domids_of g1 g2)"
+}
 tb_exec g3 "rmmod symbiont_guest; insmod /lib/modules/symbiont_guest.ko" >/dev/null
-sleep 2
+rejoined
 settle
 d0=$(tb_meminfo Slab)
 g0=$(gslab)
@@ -23,9 +30,8 @@ done; echo $i' 900)
 tb_log "100 cycles took $(( $(date +%s) - t0 )) s"
 tb_is "$out" 100 "g3 loaded and unloaded symbiont_guest 100 times"
 d3=$(tb_domid g3)
-tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
+rejoined
 tb_is "$(tb_peers_of g1)" "$(tb_domids_of g2 g3)" "g1 sees g3 after the cycles"
-sleep 2
 settle
 d1=$(tb_meminfo Slab)
 g1s=$(gslab)

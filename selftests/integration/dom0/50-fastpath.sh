@@ -33,14 +33,16 @@ over_channel() { # description min-packets command
 }
 
 # Start a UDP sequence stream g1 -> g2 (500 pps, 6 s), unload the fast
-# path in GUEST after 2 s, and require that nothing was lost.
+# path in GUEST once 250 of its datagrams (half a second) went over the
+# channel, and require that nothing was lost.
 udp_across_unload() { # guest
-	tb_exec g2 "/tb/tb-udpseq recv 192.0.2.2 5001 3000 90 >/tmp/udpseq.out 2>&1 &" >/dev/null
-	tb_wait_for 10 sh -c ". /tb/tb.sh; tb_exec g2 'grep -q listening /tmp/udpseq.out'"
-	tb_exec g1 "/tb/tb-udpseq send 192.0.2.2 5001 3000 500 >/tmp/udpsend.out 2>&1 &" >/dev/null
-	sleep 2
 	_peer=$d2
 	[ "$1" = g1 ] || _peer=$d1
+	tb_exec g2 "/tb/tb-udpseq recv 192.0.2.2 5001 3000 90 >/tmp/udpseq.out 2>&1 &" >/dev/null
+	tb_wait_for 10 sh -c ". /tb/tb.sh; tb_exec g2 'grep -q listening /tmp/udpseq.out'"
+	_c0=$(tb_chan_count "$1" "$_peer")
+	tb_exec g1 "/tb/tb-udpseq send 192.0.2.2 5001 3000 500 >/tmp/udpsend.out 2>&1 &" >/dev/null
+	tb_wait_chan_packets 20 "$1" "$_peer" $((_c0 + 250))
 	_tx=$(tb_chan "$1" "$_peer" tx_packets)
 	_rx=$(tb_chan "$1" "$_peer" rx_packets)
 	tb_exec "$1" "rmmod symbiont_fastpath" >/dev/null
@@ -81,7 +83,9 @@ tb_check "dom0 relayed nothing to g3" sh -c \
 tb_exec g2 'iperf3 -s -D; sockperf server -i 192.0.2.2 -p 11111 >/dev/null 2>&1 &
 	sockperf server --tcp -i 192.0.2.2 -p 11112 >/dev/null 2>&1 &' >/dev/null
 tb_exec g1 'ping -c 1 -W 5 fd00:5::2' >/dev/null
-sleep 1
+for l in "tcp 5201" "udp 11111" "tcp 11112"; do
+	tb_wait_for 30 tb_listening g2 $l || tb_log "nothing listens on $l in g2 after 30 s"
+done
 over_channel "ping (ICMP, IPv4)" 40 "ping -c 20 -i 0.05 192.0.2.2"
 over_channel "ping (ICMPv6)" 40 "ping -c 20 -i 0.05 fd00:5::2"
 b0=$(tb_chan g1 "$d2" tx_bytes)
@@ -130,8 +134,11 @@ tb_like "$(tb_exec g1 'ping -c 3 -i 0.2 192.0.2.2')" " 0% packet loss" "without 
 udp_across_unload g1
 udp_across_unload g2
 
+# The unloads, save and destroy below come mid-stream: once the stream
+# has moved 1000 packets over the channel, not after a fixed time.
+c0=$(tb_chan_count g1 "$d2")
 tb_exec g1 '(iperf3 -c 192.0.2.2 -t 10 >/tmp/tcp.out 2>&1; echo "exit $?" >>/tmp/tcp.out) &' >/dev/null
-sleep 3
+tb_wait_chan_packets 30 g1 "$d2" $((c0 + 1000))
 tb_exec g2 'rmmod symbiont_fastpath' >/dev/null
 tb_wait_for 90 sh -c ". /tb/tb.sh; tb_exec g1 'grep -q ^exit /tmp/tcp.out'"
 tb_like "$(tb_exec g1 'tail -1 /tmp/tcp.out')" "^exit 0$" "a TCP stream survives g2 unloading the fast path"
@@ -139,8 +146,9 @@ tb_exec g2 "insmod $FP" >/dev/null
 tb_wait_chan 60 g1 "$d2" connected
 tb_is "$(tb_chan g1 "$d2" state)" connected "the channel comes back after g2 reloads"
 
+c0=$(tb_chan_count g1 "$d2")
 tb_exec g1 '(iperf3 -c 192.0.2.2 -t 45 >/tmp/tcp.out 2>&1; echo "exit $?" >>/tmp/tcp.out) &' >/dev/null
-sleep 3
+tb_wait_chan_packets 30 g1 "$d2" $((c0 + 1000))
 tb_check "xl save g2 during a stream" xl save g2 /tmp/g2.save
 tb_check "xl restore g2" xl restore /tmp/g2.save
 rm -f /tmp/g2.save
@@ -202,7 +210,10 @@ tb_log "g1 acknowledged $acks offers from g2"
 tb_is "$(tb_chan g2 "$d1" state)" broken "g2 breaks the channel to a peer that ends every channel at once"
 [ $acks -ge 7 ] && [ $acks -le 8 ] && tb_ok "only after 7-8 channels it served ($acks)" ||
 	tb_fail "only after 7-8 channels it served" "$acks acknowledged offers"
-sleep 2
+g2_record_closed() {
+	[ "$(xenstore-read "/local/domain/$d2/data/symbiont/fastpath/$d1/state")" = closed ]
+}
+tb_wait_for 20 g2_record_closed
 tb_is "$(xenstore-read "/local/domain/$d2/data/symbiont/fastpath/$d1/state")" closed \
 	"g2 offers nothing more"
 tb_exec g2 "rmmod symbiont_fastpath; insmod $FP" >/dev/null
@@ -213,13 +224,14 @@ tb_is "$(tb_chan g1 "$d2" state)/$(tb_chan g2 "$d1" state)" connected/connected 
 
 s0=$(slab_g1)
 v0=$(mapped_areas_g1)
+c0=$(tb_chan_count g1 "$d2")
 tb_exec g1 '(iperf3 -c 192.0.2.2 -t 30 >/tmp/tcp.out 2>&1; echo "exit $?" >>/tmp/tcp.out) &' >/dev/null
-sleep 3
+tb_wait_chan_packets 30 g1 "$d2" $((c0 + 1000))
 xl destroy g2
 tb_wait_for 60 sh -c ". /tb/tb.sh; [ -z \"\$(tb_exec g1 'ls /sys/kernel/symbiont/channels')\" ]"
 tb_is "$(tb_exec g1 'ls /sys/kernel/symbiont/channels')" "" "g1 drops the channel of a destroyed g2"
 tb_exec g1 'killall iperf3' >/dev/null
-sleep 1
+tb_wait_for 10 sh -c ". /tb/tb.sh; [ -z \"\$(tb_exec g1 'pidof iperf3')\" ]"
 s1=$(slab_g1)
 [ $((s1 - s0)) -lt 1024 ] && tb_ok "g1 slab flat across the destroy ($s0 -> $s1 kB)" ||
 	tb_fail "g1 slab flat across the destroy" "$s0 -> $s1 kB"
