@@ -51,7 +51,7 @@ wait_until() { # seconds command...
 }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 no_leftovers() { [ -z "$(leftovers "$1")" ]; }
-log_has() { grep -qF -- "$2" "$1"; }
+log_has() { grep -qF -- "$2" "$1" 2>/dev/null; }
 
 # --- the scratch tree ---
 mkdir -p "$tmp/scripts" "$tmp/bin" "$tmp/out/pkgs/linux-image-fake/boot" "$tmp/scen"
@@ -121,7 +121,7 @@ tb_case() { # name expected-status signal(- for none) wait-for-line testbed-args
 		fi
 	fi
 	if wait_until 60 gone "$tbpid"; then
-		wait "$tbpid" 2>/dev/null
+		{ wait "$tbpid"; } 2>/dev/null	# no "Killed" job notice
 		rc=$?
 		if [ "$rc" = "$want" ]; then
 			ok "$name: the testbed exits $want"
