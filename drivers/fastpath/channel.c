@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * channel.c - channel objects and the channel state machine.
+ * channel.c - channel objects and the glue of the channel state machine.
  *
  * What: one struct fp_channel per peer in our view, in an xarray keyed by
  * the peer's domid (read under RCU by the egress hook). fp_step() is the
  * only function that changes a channel's state; every input (notifier,
  * view change, NAPI, the hook) ends up there under fp_lock.
  *
- *   IDLE --START/VIEW, granter: offer--------------> OFFERED
- *   IDLE --VIEW with a new offer, mapper: map, ack--> CONNECTED
- *   OFFERED --VIEW with the mapper's ack of our epoch--> CONNECTED
- *   OFFERED/CONNECTED --STOP, PEER_CLOSED, stale view--> IDLE (torn down)
- *   OFFERED/CONNECTED --ERROR-------------------------> BROKEN (torn down)
- *   CONNECTED --the peer's 8th teardown in quick succession--> BROKEN
- *   BROKEN --STOP--> IDLE
+ * The decisions are the core's (sym_fp_step(), drivers/core/fp_channel.c,
+ * where the transitions are listed): fp_step() gathers the facts (role,
+ * fp_may_start(), the peer's record in our view, epoch, churn, jiffies64),
+ * asks the core, then performs the actions in order and stores the next
+ * state. A failed offer or map counts an error, stops there and leaves
+ * the channel idle.
  *
  * Asynchronous inputs (softirq: a ring said -EPROTO, or the peer's
  * closed word is set) set a bit in ch->pending and queue event_work on
@@ -29,23 +28,14 @@
 #include <linux/xarray.h>
 #include "fastpath.h"
 
-/* A peer may end this many channels in a row, each within the window. */
-#define FP_CHURN_MAX		8
+/* A peer ends SYM_FP_CHURN_MAX channels in a row, each within this: broken. */
 #define FP_CHURN_WINDOW		(10 * HZ)
 
 static DEFINE_XARRAY(fp_channels);
 
-static const char *const fp_state_names[] = {
-	[FP_IDLE] = "idle",
-	[FP_OFFERED] = "offered",
-	[FP_CONNECTED] = "connected",
-	[FP_BROKEN] = "broken",
-};
-
 const char *fp_state_str(enum fp_state st)
 {
-	return (unsigned int)st < ARRAY_SIZE(fp_state_names) ?
-		fp_state_names[st] : "invalid";
+	return sym_fp_chan_state_name((enum sym_fp_chan_state)st);
 }
 
 struct fp_channel *fp_channel_find(u16 peer)
@@ -155,43 +145,8 @@ void fp_step_all(enum fp_event ev)
 		fp_step(ch, ev, NULL);
 }
 
-static void fp_teardown(struct fp_channel *ch, enum fp_state next)
-{
-	fp_shmem_teardown(ch);
-	fp_publish_closed(ch->peer);
-	WRITE_ONCE(ch->state, next);
-}
-
-/*
- * The peer ended the channel (closed word, or a withdrawn or replaced
- * record). A granter offers again at once, with fresh pages: pages the
- * peer still maps are freed only when it unmaps them, so a peer that maps
- * and closes in a loop could make us pin 1 MiB per round. The
- * FP_CHURN_MAX-th such teardown in a row, each within FP_CHURN_WINDOW of
- * the last, breaks the channel instead (no offer until the peer leaves or
- * we stop).
- */
-static void fp_peer_teardown(struct fp_channel *ch,
-			     const struct sym_fp_record *view)
-{
-	if (ch->churn && time_before(jiffies, ch->churn_at + FP_CHURN_WINDOW))
-		ch->churn++;
-	else
-		ch->churn = 1;
-	ch->churn_at = jiffies;
-	if (ch->churn >= FP_CHURN_MAX) {
-		pr_warn_ratelimited("peer %u: ends every channel at once, channel broken\n",
-				    ch->peer);
-		atomic64_inc(&ch->stats.errors);
-		fp_teardown(ch, FP_BROKEN);
-		return;
-	}
-	fp_teardown(ch, FP_IDLE);
-	fp_step(ch, FP_EV_START, view);
-}
-
-/* Granter: grant, allocate the event channel, publish. */
-static void fp_offer(struct fp_channel *ch)
+/* Granter: new epoch, grant, allocate the event channel, publish. */
+static int fp_offer(struct fp_channel *ch)
 {
 	int err;
 
@@ -202,8 +157,7 @@ static void fp_offer(struct fp_channel *ch)
 	err = fp_publish_offer(ch);
 	if (err)
 		goto teardown;
-	WRITE_ONCE(ch->state, FP_OFFERED);
-	return;
+	return 0;
 
 teardown:
 	fp_shmem_teardown(ch);
@@ -211,16 +165,15 @@ fail:
 	atomic64_inc(&ch->stats.errors);
 	pr_warn_ratelimited("peer %u: cannot offer a channel (%d)\n",
 			    ch->peer, err);
+	return err;
 }
 
 /* Mapper: map the offer, bind, acknowledge. */
-static void fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
+static int fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
 	int err;
 
-	/* Never map the same offer twice (it is stale once we tore it down). */
-	if (offer->state != FP_XS_OFFERED || offer->epoch == ch->epoch)
-		return;
+	/* Set first: a failed offer is not retried (sym_fp_step()). */
 	ch->epoch = offer->epoch;
 	err = fp_shmem_map(ch, offer);
 	if (err)
@@ -228,9 +181,7 @@ static void fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 	err = fp_publish_ack(ch);
 	if (err)
 		goto teardown;
-	fp_shmem_open(ch);
-	WRITE_ONCE(ch->state, FP_CONNECTED);
-	return;
+	return 0;
 
 teardown:
 	fp_shmem_teardown(ch);
@@ -238,86 +189,63 @@ fail:
 	atomic64_inc(&ch->stats.errors);
 	pr_warn_ratelimited("peer %u: cannot map its channel (%d)\n",
 			    ch->peer, err);
+	return err;
 }
 
 /*
  * The channel state machine; under fp_lock. view is the peer's record in
- * our view for FP_EV_VIEW (FP_XS_ABSENT records are ignored: view.c
- * rewrites views wholesale and the relay puts the record back after).
+ * our view for FP_EV_VIEW, else NULL (FP_XS_ABSENT records are ignored:
+ * view.c rewrites views wholesale and the relay puts the record back
+ * after).
  */
 void fp_step(struct fp_channel *ch, enum fp_event ev,
 	     const struct sym_fp_record *view)
 {
-	bool absent = !view || view->state == FP_XS_ABSENT;
+	struct sym_fp_facts f = {
+		.may_start = fp_may_start(),
+		.self_lower = symbiont_self_domid() < ch->peer,
+		.granter = ch->granter,
+		.view_state = view ? view->state : FP_XS_ABSENT,
+		.view_epoch = view ? view->epoch : 0,
+		.epoch = ch->epoch,
+		.churn = ch->churn,
+		.churn_at = ch->churn_at,
+		.now = get_jiffies_64(),
+		.churn_window = FP_CHURN_WINDOW,
+	};
+	struct sym_fp_transition t;
 
 	lockdep_assert_held(&fp_lock);
-	switch (ch->state) {
-	case FP_IDLE:
-		if (ev != FP_EV_START && ev != FP_EV_VIEW)
-			break;
-		if (!fp_may_start())
-			break;
-		ch->granter = symbiont_self_domid() < ch->peer;
-		if (ch->granter)
-			fp_offer(ch);
-		else if (!absent)
-			fp_map(ch, view);
-		break;
+	t = sym_fp_step((enum sym_fp_chan_state)ch->state,
+			(enum sym_fp_chan_event)ev, &f);
 
-	case FP_OFFERED:
-		switch (ev) {
-		case FP_EV_VIEW:
-			if (!absent && view->state == FP_XS_CONNECTED &&
-			    view->epoch == ch->epoch) {
-				fp_shmem_open(ch);
-				WRITE_ONCE(ch->state, FP_CONNECTED);
-			}
-			break;
-		case FP_EV_STOP:
-			fp_teardown(ch, FP_IDLE);
-			break;
-		case FP_EV_ERROR:
-			fp_teardown(ch, FP_BROKEN);
-			break;
-		case FP_EV_START:
-		case FP_EV_PEER_CLOSED:
-			break;
-		}
-		break;
-
-	case FP_CONNECTED:
-		switch (ev) {
-		case FP_EV_VIEW:
-			/* The peer withdrew or replaced what we are using. */
-			if (absent)
-				break;
-			if (ch->granter ? view->state == FP_XS_CONNECTED &&
-					  view->epoch == ch->epoch :
-					  view->state == FP_XS_OFFERED &&
-					  view->epoch == ch->epoch)
-				break;
-			fp_peer_teardown(ch, view);
-			break;
-		case FP_EV_PEER_CLOSED:
-			fp_peer_teardown(ch, NULL);
-			break;
-		case FP_EV_STOP:
-			fp_teardown(ch, FP_IDLE);
-			break;
-		case FP_EV_ERROR:
-			pr_warn_ratelimited("peer %u: protocol violation, channel broken\n",
-					    ch->peer);
-			atomic64_inc(&ch->stats.errors);
-			fp_teardown(ch, FP_BROKEN);
-			break;
-		case FP_EV_START:
-			break;
-		}
-		break;
-
-	case FP_BROKEN:
-		if (ev == FP_EV_STOP)
-			WRITE_ONCE(ch->state, FP_IDLE);
-		break;
-	}
+	if (t.actions & SYM_FP_ACT_CHURN_RESET)
+		ch->churn = 1;
+	if (t.actions & SYM_FP_ACT_CHURN_BUMP)
+		ch->churn++;
+	if (t.actions & (SYM_FP_ACT_CHURN_RESET | SYM_FP_ACT_CHURN_BUMP))
+		ch->churn_at = f.now;
+	if (t.actions & SYM_FP_ACT_WARN_CHURN)
+		pr_warn_ratelimited("peer %u: ends every channel at once, channel broken\n",
+				    ch->peer);
+	if (t.actions & SYM_FP_ACT_WARN_VIOLATION)
+		pr_warn_ratelimited("peer %u: protocol violation, channel broken\n",
+				    ch->peer);
+	if (t.actions & SYM_FP_ACT_COUNT_ERROR)
+		atomic64_inc(&ch->stats.errors);
+	if (t.actions & SYM_FP_ACT_TEARDOWN)
+		fp_shmem_teardown(ch);
+	if (t.actions & SYM_FP_ACT_PUBLISH_CLOSED)
+		fp_publish_closed(ch->peer);
+	if (t.actions & SYM_FP_ACT_TEARDOWN)
+		WRITE_ONCE(ch->state, FP_IDLE);
+	if (t.actions & SYM_FP_ACT_SET_ROLE)
+		ch->granter = f.self_lower;
+	if ((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch))
+		return;
+	if ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view))
+		return;
+	if (t.actions & SYM_FP_ACT_OPEN)
+		fp_shmem_open(ch);
+	WRITE_ONCE(ch->state, (enum fp_state)t.next);
 }

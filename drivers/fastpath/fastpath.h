@@ -46,24 +46,27 @@
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include <symbiont/symbiont.h>
+#include "fp_channel.h"
 #include "fp_proto.h"
 #include "ring.h"
 
-/* Channel states; fp_step() in channel.c is the only place that moves them. */
+/*
+ * Channel states and events: the core's (fp_channel.h), by short names.
+ * fp_step() in channel.c is the only place that moves a channel's state.
+ */
 enum fp_state {
-	FP_IDLE,	/* no shared resources */
-	FP_OFFERED,	/* granter: granted and published, waiting for the ack */
-	FP_CONNECTED,	/* rings in use */
-	FP_BROKEN,	/* peer violated the protocol: no resources, no retry */
+	FP_IDLE = SYM_FP_IDLE,
+	FP_OFFERED = SYM_FP_OFFERED,
+	FP_CONNECTED = SYM_FP_CONNECTED,
+	FP_BROKEN = SYM_FP_BROKEN,
 };
 
-/* Inputs of the state machine. */
 enum fp_event {
-	FP_EV_START,		/* peer joined, or we/it came back: try */
-	FP_EV_VIEW,		/* the peer's record in our view changed */
-	FP_EV_STOP,		/* leave, migrate, unload: tear down now */
-	FP_EV_PEER_CLOSED,	/* the peer set its closed word */
-	FP_EV_ERROR,		/* a ring returned -EPROTO */
+	FP_EV_START = SYM_FP_EV_START,
+	FP_EV_VIEW = SYM_FP_EV_VIEW,
+	FP_EV_STOP = SYM_FP_EV_STOP,
+	FP_EV_PEER_CLOSED = SYM_FP_EV_PEER_CLOSED,
+	FP_EV_ERROR = SYM_FP_EV_ERROR,
 };
 
 /* The 16-byte header before each frame in a ring message. */
@@ -91,8 +94,8 @@ struct fp_channel {
 	enum fp_state state;		/* under fp_lock; READ_ONCE elsewhere */
 	u32 epoch;			/* of the offer in use (or last torn down) */
 	/* Teardowns the peer caused in a row, each within FP_CHURN_WINDOW. */
-	unsigned int churn;
-	unsigned long churn_at;		/* jiffies of the last one */
+	u32 churn;
+	u64 churn_at;			/* jiffies64 of the last one */
 	struct fp_stats stats;
 
 	/* Pending asynchronous events from NAPI or the hook. */

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fp_channel.c - the fast-path channel state machine's decisions.
+ *
+ * sym_fp_step() is one switch over the current state; it reads only the
+ * facts and returns the next state and the actions that get there (see
+ * fp_channel.h for the glue's side). Two helpers are shared by several
+ * cases: sym_fp_start() is IDLE + START/VIEW, and sym_fp_peer_ended() is
+ * what happens when the peer ends a connected channel (churn rule, then
+ * teardown and, unless broken, IDLE + START with the same facts: the
+ * teardown changes none of them).
+ *
+ * Locking/lifetime: none; no allocation.
+ */
+#include "fp_channel.h"
+
+#define SYM_FP_TEARDOWN	(SYM_FP_ACT_TEARDOWN | SYM_FP_ACT_PUBLISH_CLOSED)
+
+/* IDLE + START or VIEW: offer (granter) or map a new offer (mapper). */
+static void sym_fp_start(const struct sym_fp_facts *f,
+			 struct sym_fp_transition *t)
+{
+	if (!f->may_start)
+		return;
+	t->actions |= SYM_FP_ACT_SET_ROLE;
+	if (f->self_lower) {
+		t->actions |= SYM_FP_ACT_OFFER;
+		t->next = SYM_FP_OFFERED;
+	} else if (f->view_state == FP_XS_OFFERED &&
+		   f->view_epoch != f->epoch) {
+		/* Never map the same offer twice: it is stale once torn down. */
+		t->actions |= SYM_FP_ACT_MAP | SYM_FP_ACT_OPEN;
+		t->next = SYM_FP_CONNECTED;
+	}
+}
+
+/* CONNECTED, and the peer ended it: closed word, or record gone or new. */
+static void sym_fp_peer_ended(const struct sym_fp_facts *f,
+			      struct sym_fp_transition *t)
+{
+	u32 churn;
+
+	if (f->churn && f->now - f->churn_at < f->churn_window) {
+		t->actions |= SYM_FP_ACT_CHURN_BUMP;
+		churn = f->churn + 1;
+	} else {
+		t->actions |= SYM_FP_ACT_CHURN_RESET;
+		churn = 1;
+	}
+	if (churn >= SYM_FP_CHURN_MAX) {
+		t->actions |= SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_COUNT_ERROR |
+			      SYM_FP_TEARDOWN;
+		t->next = SYM_FP_BROKEN;
+		return;
+	}
+	t->actions |= SYM_FP_TEARDOWN;
+	t->next = SYM_FP_IDLE;
+	sym_fp_start(f, t);
+}
+
+/* CONNECTED + VIEW: is the record the one the channel uses? */
+static bool sym_fp_view_current(const struct sym_fp_facts *f)
+{
+	enum sym_fp_xs_state want = f->granter ? FP_XS_CONNECTED : FP_XS_OFFERED;
+
+	return f->view_state == want && f->view_epoch == f->epoch;
+}
+
+struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
+				     enum sym_fp_chan_event ev,
+				     const struct sym_fp_facts *f)
+{
+	struct sym_fp_transition t = { .next = cur, .actions = 0 };
+
+	switch (cur) {
+	case SYM_FP_IDLE:
+		if (ev == SYM_FP_EV_START || ev == SYM_FP_EV_VIEW)
+			sym_fp_start(f, &t);
+		break;
+
+	case SYM_FP_OFFERED:
+		if (ev == SYM_FP_EV_VIEW && f->view_state == FP_XS_CONNECTED &&
+		    f->view_epoch == f->epoch) {
+			t.actions = SYM_FP_ACT_OPEN;
+			t.next = SYM_FP_CONNECTED;
+		} else if (ev == SYM_FP_EV_STOP) {
+			t.actions = SYM_FP_TEARDOWN;
+			t.next = SYM_FP_IDLE;
+		} else if (ev == SYM_FP_EV_ERROR) {
+			t.actions = SYM_FP_TEARDOWN;
+			t.next = SYM_FP_BROKEN;
+		}
+		break;
+
+	case SYM_FP_CONNECTED:
+		if (ev == SYM_FP_EV_VIEW) {
+			/* Absent: view.c rewrites views wholesale; wait. */
+			if (f->view_state != FP_XS_ABSENT &&
+			    !sym_fp_view_current(f))
+				sym_fp_peer_ended(f, &t);
+		} else if (ev == SYM_FP_EV_PEER_CLOSED) {
+			sym_fp_peer_ended(f, &t);
+		} else if (ev == SYM_FP_EV_STOP) {
+			t.actions = SYM_FP_TEARDOWN;
+			t.next = SYM_FP_IDLE;
+		} else if (ev == SYM_FP_EV_ERROR) {
+			t.actions = SYM_FP_ACT_WARN_VIOLATION |
+				    SYM_FP_ACT_COUNT_ERROR | SYM_FP_TEARDOWN;
+			t.next = SYM_FP_BROKEN;
+		}
+		break;
+
+	case SYM_FP_BROKEN:
+		if (ev == SYM_FP_EV_STOP)
+			t.next = SYM_FP_IDLE;
+		break;
+	}
+	return t;
+}
+SYM_EXPORT(sym_fp_step);
+
+const char *sym_fp_chan_state_name(enum sym_fp_chan_state st)
+{
+	static const char *const names[] = {
+		[SYM_FP_IDLE] = "idle",
+		[SYM_FP_OFFERED] = "offered",
+		[SYM_FP_CONNECTED] = "connected",
+		[SYM_FP_BROKEN] = "broken",
+	};
+
+	return (unsigned int)st < ARRAY_SIZE(names) ? names[st] : "invalid";
+}
+SYM_EXPORT(sym_fp_chan_state_name);
+
+const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev)
+{
+	static const char *const names[] = {
+		[SYM_FP_EV_START] = "start",
+		[SYM_FP_EV_VIEW] = "view",
+		[SYM_FP_EV_STOP] = "stop",
+		[SYM_FP_EV_PEER_CLOSED] = "peer-closed",
+		[SYM_FP_EV_ERROR] = "error",
+	};
+
+	return (unsigned int)ev < ARRAY_SIZE(names) ? names[ev] : "invalid";
+}
+SYM_EXPORT(sym_fp_chan_event_name);

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fp_channel.h - the decisions of a fast-path channel's state machine
+ * (Documentation/fastpath.md, "States"): from (state, event, facts) to
+ * (next state, actions), with no side effect.
+ *
+ * Data flow: fp_step() in drivers/fastpath/channel.c gathers the facts
+ * under fp_lock (our role, whether we may start, the peer's record as our
+ * view shows it, our epoch, the churn counter and the time as plain
+ * numbers), calls sym_fp_step(), then performs the returned actions in
+ * the order of their bits (lowest first) and stores the returned next
+ * state. If SYM_FP_ACT_OFFER or SYM_FP_ACT_MAP fails, the glue counts an
+ * error, performs no further action and leaves the channel SYM_FP_IDLE;
+ * the next START or VIEW decides again.
+ *
+ * Churn: a peer that ends channels in a row (closed word, or its record
+ * withdrawn or replaced while connected) costs the granter fresh pages
+ * each time. Each such end bumps the counter if the previous one was less
+ * than the window ago, else resets it to 1; reaching SYM_FP_CHURN_MAX
+ * breaks the channel instead of starting again. Only STOP leaves
+ * SYM_FP_BROKEN, and it does not reset the counter.
+ *
+ * Pure C (sym_compat.h only). No state: the caller owns and serialises it.
+ */
+#ifndef SYM_FP_CHANNEL_H
+#define SYM_FP_CHANNEL_H
+
+#include "sym_compat.h"
+#include "fp_proto.h"
+
+/* The peer's SYM_FP_CHURN_MAX-th end in a row breaks the channel. */
+#define SYM_FP_CHURN_MAX	8u
+
+enum sym_fp_chan_state {
+	SYM_FP_IDLE,		/* no shared resources */
+	SYM_FP_OFFERED,		/* granter: granted and published, waiting for the ack */
+	SYM_FP_CONNECTED,	/* rings in use */
+	SYM_FP_BROKEN,		/* peer violated the protocol: no resources, no retry */
+};
+
+enum sym_fp_chan_event {
+	SYM_FP_EV_START,	/* peer joined, or we/it came back: try */
+	SYM_FP_EV_VIEW,		/* the peer's record in our view changed */
+	SYM_FP_EV_STOP,		/* leave, migrate, unload: tear down now */
+	SYM_FP_EV_PEER_CLOSED,	/* the peer set its closed word */
+	SYM_FP_EV_ERROR,	/* a ring returned -EPROTO */
+};
+
+/* What the state machine consults; the glue fills every field. */
+struct sym_fp_facts {
+	bool may_start;		/* not suspended and attached to the NIC */
+	bool self_lower;	/* our domid is below the peer's: granter if we start now */
+	bool granter;		/* the role of the channel in use (or last used) */
+	/* The peer's record in our view; FP_XS_ABSENT if none or not given. */
+	enum sym_fp_xs_state view_state;
+	u32 view_epoch;		/* meaningful for OFFERED and CONNECTED */
+	u32 epoch;		/* ours: of the offer in use or last torn down */
+	/* Churn: ends in a row, the time of the last one, now, the window. */
+	u32 churn;
+	u64 churn_at;
+	u64 now;
+	u64 churn_window;	/* same unit as now and churn_at */
+};
+
+/* Actions, in the order the glue performs them (lowest bit first). */
+#define SYM_FP_ACT_CHURN_RESET	(1u << 0)  /* churn = 1, churn_at = now */
+#define SYM_FP_ACT_CHURN_BUMP	(1u << 1)  /* churn += 1, churn_at = now */
+#define SYM_FP_ACT_WARN_CHURN	(1u << 2)  /* log: ends every channel at once */
+#define SYM_FP_ACT_WARN_VIOLATION (1u << 3) /* log: protocol violation */
+#define SYM_FP_ACT_COUNT_ERROR	(1u << 4)  /* stats.errors += 1 */
+#define SYM_FP_ACT_TEARDOWN	(1u << 5)  /* unmap/ungrant, unbind: now idle */
+#define SYM_FP_ACT_PUBLISH_CLOSED (1u << 6) /* our record says closed */
+#define SYM_FP_ACT_SET_ROLE	(1u << 7)  /* granter = self_lower */
+#define SYM_FP_ACT_OFFER	(1u << 8)  /* new epoch, grant, publish the offer */
+#define SYM_FP_ACT_MAP		(1u << 9)  /* epoch = view_epoch, map, publish the ack */
+#define SYM_FP_ACT_OPEN		(1u << 10) /* open the rings to traffic */
+
+struct sym_fp_transition {
+	enum sym_fp_chan_state next;	/* once every action succeeded */
+	u32 actions;			/* SYM_FP_ACT_* */
+};
+
+/*
+ * One step. Unknown states and events change nothing. The transitions:
+ *   IDLE --START/VIEW, may start, granter: offer--------> OFFERED
+ *   IDLE --START/VIEW, may start, mapper, view offers an epoch other
+ *          than ours: map, ack, open-----------------------> CONNECTED
+ *   OFFERED --VIEW with the mapper's ack of our epoch: open--> CONNECTED
+ *   OFFERED/CONNECTED --STOP: teardown--------------------> IDLE
+ *   OFFERED --ERROR: teardown------------------------------> BROKEN
+ *   CONNECTED --ERROR: warn, count, teardown---------------> BROKEN
+ *   CONNECTED --PEER_CLOSED, or VIEW with a record (not absent) other
+ *          than the one in use: churn, teardown, then as IDLE + START
+ *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
+ *   BROKEN --STOP--> IDLE
+ * Every teardown also publishes closed.
+ */
+struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
+				     enum sym_fp_chan_event ev,
+				     const struct sym_fp_facts *facts);
+
+/* "idle", "offered", "connected", "broken"; "invalid" else. */
+const char *sym_fp_chan_state_name(enum sym_fp_chan_state st);
+/* "start", "view", "stop", "peer-closed", "error"; "invalid" else. */
+const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev);
+
+#endif /* SYM_FP_CHANNEL_H */
