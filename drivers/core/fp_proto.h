@@ -8,15 +8,16 @@
  * FP_NR_PAGES pages granted by the lower domid ("granter") to the higher
  * ("mapper"), and one interdomain event channel allocated by the granter:
  *
- *   control page (its grant reference is the one XenStore carries)
+ *   control page (its grant reference is the one XenStore carries):
+ *     struct sym_fp_ctrl_page below, one FP_PAGE_SIZE page
  *     +0     struct sym_ring_ctrl   ring 0: granter -> mapper
  *     +256   struct sym_ring_ctrl   ring 1: mapper -> granter
- *     +512   u32 closed[0]          written by the granter only
- *     +576   u32 closed[1]          written by the mapper only
- *     +704   u32 refs[2 * FP_DATA_PAGES]   grant references of the data
- *            pages, ring 0 then ring 1, in order (little-endian)
- *   data area of each ring: FP_RING_SEGS segments of FP_SEG_PAGES pages
- *   (64 KiB, as much as xenbus maps in one call), FP_RING_SIZE bytes
+ *     +512   u32 closed             written by the granter only
+ *     +576   u32 closed             written by the mapper only
+ *     +704   __le32 refs[2 * FP_DATA_PAGES]   grant references of the data
+ *            pages, ring 0 then ring 1, in order
+ *   data area of each ring: FP_DATA_PAGES pages (FP_RING_SEGS segments of
+ *   FP_SEG_PAGES pages on the granter's side), FP_RING_SIZE bytes
  *
  * XenStore stays small (5 nodes a record) however large the rings are;
  * the mapper copies the reference list once and maps only those: a
@@ -37,9 +38,10 @@
 #define SYM_FP_PROTO_H
 
 #include "sym_compat.h"
+#include "ring.h"
 
 #define FP_PAGE_SIZE		4096u	/* XEN_PAGE_SIZE */
-#define FP_SEG_PAGES		16u	/* xenbus maps <= 16 pages at once */
+#define FP_SEG_PAGES		16u	/* granter: pages allocated at once */
 #define FP_SEG_SIZE		(FP_SEG_PAGES * FP_PAGE_SIZE)
 #define FP_RING_SEGS		8u	/* per ring: 512 KiB */
 #define FP_DATA_PAGES		(FP_RING_SEGS * FP_SEG_PAGES)	/* per ring */
@@ -49,15 +51,40 @@
 #define FP_MAX_MSG		(FP_SEG_SIZE + 1024u)
 /* Pages whose grant references the XenStore record carries. */
 #define FP_XS_PAGES		1u
-#define FP_CTRL_OFFSET(ring)	((ring) * 256u)
-#define FP_CLOSED_OFFSET(role)	(512u + (role) * 64u)
-#define FP_REFS_OFFSET		704u
 #define FP_HDR_LEN		16u	/* frame header before each frame */
 #define FP_MSG_FRAME		1u	/* ring message type: one frame */
 
 /* Roles; also the index of the ring a role produces into. */
 #define FP_ROLE_GRANTER		0u
 #define FP_ROLE_MAPPER		1u
+
+/* One role's closed word, alone in its 64-byte line. */
+struct sym_fp_closed {
+	u32 closed;		/* non-zero: this role tore the channel down */
+	u8 pad[60];
+};
+
+/*
+ * The control page, as both guests see it. Wire layout: the offsets are
+ * fixed (asserted below), whatever the compiler; the padding is explicit.
+ * The granter zeroes the page before granting it; nothing in it is
+ * trusted by the side that did not write it.
+ */
+struct sym_fp_ctrl_page {
+	struct sym_ring_ctrl ring[2];		/* by producer role */
+	struct sym_fp_closed closed[2];		/* by role */
+	u8 pad0[64];
+	__le32 refs[2 * FP_DATA_PAGES];		/* written by the granter only */
+	u8 pad1[FP_PAGE_SIZE - 704 - 2 * FP_DATA_PAGES * 4];
+};
+
+static_assert(sizeof(struct sym_fp_closed) == 64, "control page layout is ABI");
+static_assert(offsetof(struct sym_fp_ctrl_page, ring[0]) == 0, "control page layout is ABI");
+static_assert(offsetof(struct sym_fp_ctrl_page, ring[1]) == 256, "control page layout is ABI");
+static_assert(offsetof(struct sym_fp_ctrl_page, closed[0]) == 512, "control page layout is ABI");
+static_assert(offsetof(struct sym_fp_ctrl_page, closed[1]) == 576, "control page layout is ABI");
+static_assert(offsetof(struct sym_fp_ctrl_page, refs) == 704, "control page layout is ABI");
+static_assert(sizeof(struct sym_fp_ctrl_page) == FP_PAGE_SIZE, "control page layout is ABI");
 
 /* Bounds on what dom0 relays (it does not know the guests' constants). */
 #define FP_RELAY_MAX_PAGES	4u

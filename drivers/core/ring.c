@@ -118,8 +118,6 @@ static int ring_check_geometry(const struct sym_ring_ctrl *ctrl,
 {
 	u32 size = seg_size * nsegs, i;
 
-	_Static_assert(sizeof(struct sym_ring_ctrl) == 256, "ctrl layout is ABI");
-
 	if (!ctrl || !segs || !nsegs || (nsegs & (nsegs - 1)))
 		return -EINVAL;
 	if (seg_size < SYM_RING_MIN_SIZE || (seg_size & (seg_size - 1)) ||
@@ -206,10 +204,10 @@ int sym_ring_tx_reclaimer(const struct sym_ring_tx *tx,
 	int ret;
 
 	/*
-	 * Acquire: pairs with the consumer's sym_store_release() of cons in
+	 * Acquire: pairs with the consumer's virt_store_release() of cons in
 	 * sym_ring_recv(), as in tx_refresh_cons().
 	 */
-	cons = sym_load_acquire(&tx->ctrl->cons);
+	cons = virt_load_acquire(&tx->ctrl->cons);
 	if ((u32)(cons - tx->cons_snap) > (u32)(tx->prod - tx->cons_snap) ||
 	    (cons & (SYM_RING_ALIGN - 1)))
 		cons = tx->cons_snap;	/* impossible: take back more */
@@ -238,11 +236,11 @@ static u32 tx_free(const struct sym_ring_tx *tx)
 static int tx_refresh_cons(struct sym_ring_tx *tx)
 {
 	/*
-	 * Acquire: pairs with the sym_store_release() of cons in
+	 * Acquire: pairs with the virt_store_release() of cons in
 	 * sym_ring_recv(); the consumer's reads of the space it frees are done
 	 * before we overwrite it.
 	 */
-	u32 cons = sym_load_acquire(&tx->ctrl->cons);
+	u32 cons = virt_load_acquire(&tx->ctrl->cons);
 
 	/* Forward from the last snapshot, not past what we published. */
 	if ((u32)(cons - tx->cons_snap) > (u32)(tx->prod_pub - tx->cons_snap) ||
@@ -262,9 +260,9 @@ static u32 tx_publish(struct sym_ring_tx *tx)
 	if (tx->prod != old) {
 		/*
 		 * Release: the records' bytes before prod; pairs with the
-		 * sym_load_acquire() of prod in rx_refresh_prod().
+		 * virt_load_acquire() of prod in rx_refresh_prod().
 		 */
-		sym_store_release(&tx->ctrl->prod, tx->prod);
+		virt_store_release(&tx->ctrl->prod, tx->prod);
 		tx->prod_pub = tx->prod;
 	}
 	return old;
@@ -337,11 +335,11 @@ bool sym_ring_tx_push(struct sym_ring_tx *tx)
 	old = tx_publish(tx);
 	/*
 	 * Full barrier: our prod store before the prod_event load. Pairs with
-	 * the sym_mb() in sym_ring_rx_final_check(), which stores prod_event
+	 * the virt_mb() in sym_ring_rx_final_check(), which stores prod_event
 	 * before loading prod: either we see its new prod_event or it sees our
 	 * prod, so the consumer never sleeps on a message.
 	 */
-	sym_mb();
+	virt_mb();
 	event = SYM_READ_ONCE(tx->ctrl->prod_event);
 	return ring_crossed(event, old, tx->prod_pub);
 }
@@ -360,13 +358,13 @@ bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify)
 		SYM_WRITE_ONCE(tx->ctrl->cons_event, tx->prod + need - tx->size);
 	/*
 	 * Full barrier: our prod and cons_event stores before the prod_event
-	 * and cons loads. Pairs with the sym_mb() in sym_ring_rx_final_check()
+	 * and cons loads. Pairs with the virt_mb() in sym_ring_rx_final_check()
 	 * (prod_event store / prod load, as in sym_ring_tx_push()) and with the
 	 * one in sym_ring_rx_push(), which stores cons before loading
 	 * cons_event: either the consumer sees our cons_event or we see its
 	 * cons, so we never sleep on free space.
 	 */
-	sym_mb();
+	virt_mb();
 	if (old != tx->prod_pub) {
 		event = SYM_READ_ONCE(tx->ctrl->prod_event);
 		*notify = ring_crossed(event, old, tx->prod_pub);
@@ -385,10 +383,10 @@ SYM_EXPORT(sym_ring_tx_final_check);
 static int rx_refresh_prod(struct sym_ring_rx *rx)
 {
 	/*
-	 * Acquire: pairs with the sym_store_release() of prod in tx_publish();
+	 * Acquire: pairs with the virt_store_release() of prod in tx_publish();
 	 * the records below prod are complete before we read them.
 	 */
-	u32 prod = sym_load_acquire(&rx->ctrl->prod);
+	u32 prod = virt_load_acquire(&rx->ctrl->prod);
 
 	/* Forward from the last snapshot and at most size ahead of cons. */
 	if ((u32)(prod - rx->prod_snap) > (u32)(rx->cons + rx->size - rx->prod_snap) ||
@@ -440,9 +438,9 @@ static void rx_consume(struct sym_ring_rx *rx, u32 hdr_len, bool *notify)
 	rx->cons += SYM_RING_RECORD_SIZE(hdr_len);
 	/*
 	 * Release: our reads of the record before the producer may reuse its
-	 * space; pairs with the sym_load_acquire() of cons in tx_refresh_cons().
+	 * space; pairs with the virt_load_acquire() of cons in tx_refresh_cons().
 	 */
-	sym_store_release(&rx->ctrl->cons, rx->cons);
+	virt_store_release(&rx->ctrl->cons, rx->cons);
 	if (notify)
 		*notify = sym_ring_rx_push(rx);
 }
@@ -506,10 +504,10 @@ bool sym_ring_rx_push(struct sym_ring_rx *rx)
 	rx->cons_checked = rx->cons;
 	/*
 	 * Full barrier: our cons store (in sym_ring_recv()) before the
-	 * cons_event load. Pairs with the sym_mb() in sym_ring_tx_final_check(),
+	 * cons_event load. Pairs with the virt_mb() in sym_ring_tx_final_check(),
 	 * which stores cons_event before loading cons.
 	 */
-	sym_mb();
+	virt_mb();
 	event = SYM_READ_ONCE(rx->ctrl->cons_event);
 	return ring_crossed(event, old, rx->cons);
 }
@@ -530,12 +528,12 @@ bool sym_ring_rx_final_check(struct sym_ring_rx *rx, bool *notify)
 	rx->cons_checked = rx->cons;
 	/*
 	 * Full barrier: our cons and prod_event stores before the cons_event
-	 * and prod loads. Pairs with the sym_mb() in sym_ring_tx_push() and
+	 * and prod loads. Pairs with the virt_mb() in sym_ring_tx_push() and
 	 * sym_ring_tx_final_check() (prod store / prod_event load) for the
 	 * message wakeup, and with the one in sym_ring_tx_final_check()
 	 * (cons_event store / cons load) for the free-space wakeup.
 	 */
-	sym_mb();
+	virt_mb();
 	if (old != rx->cons) {
 		event = SYM_READ_ONCE(rx->ctrl->cons_event);
 		*notify = ring_crossed(event, old, rx->cons);

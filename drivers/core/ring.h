@@ -74,38 +74,44 @@
 #include "sym_compat.h"
 
 /*
- * Shared-memory accessors. Kernel: the usual primitives. Userspace: __atomic
- * builtins on volatile lvalues, so the compiler neither tears, repeats nor
- * caches a load (a volatile access) and ThreadSanitizer sees the accesses as
- * atomics. SYM_READ_ONCE/SYM_WRITE_ONCE are relaxed.
+ * Shared-memory accessors and barriers. The peer is another guest, on
+ * another physical CPU whatever this kernel was built for, so the
+ * barriers are the virt_* ones of include/xen/interface/io/ring.h: smp_*
+ * become mere compiler barriers in a kernel built without CONFIG_SMP.
+ * Kernel: <asm/barrier.h>. Userspace (tests, fuzzers, benchmarks): the
+ * same names on __atomic builtins over volatile lvalues, so the compiler
+ * neither tears, repeats nor caches a load (a volatile access) and
+ * ThreadSanitizer sees the accesses as atomics. SYM_READ_ONCE and
+ * SYM_WRITE_ONCE are relaxed (READ_ONCE/WRITE_ONCE in the kernel). Every
+ * use of a barrier in ring.c names the barrier it pairs with.
  */
 #ifdef __KERNEL__
 #include <linux/compiler.h>
 #include <asm/barrier.h>
 #define SYM_READ_ONCE(x)		READ_ONCE(x)
 #define SYM_WRITE_ONCE(x, v)		WRITE_ONCE(x, v)
-/* Callers name the barrier each acquire/release/mb pairs with. */
-#define sym_load_acquire(p)		smp_load_acquire(p)
-/* As above: every use is commented with its pair in ring.c. */
-#define sym_store_release(p, v)		smp_store_release(p, v)
-/* As above: every use is commented with its pair in ring.c. */
-#define sym_mb()			smp_mb()
 #else
 /*
- * Userspace only. Spelled __volatile__ because checkpatch's VOLATILE rule
- * targets kernel code; here the volatile qualifier is what makes each access
- * happen exactly once, as READ_ONCE does in the kernel.
+ * Spelled __volatile__ because checkpatch's VOLATILE rule targets kernel
+ * code; here the volatile qualifier is what makes each access happen
+ * exactly once, as READ_ONCE does in the kernel.
  */
 #define SYM_READ_ONCE(x)						\
 	__atomic_load_n((__volatile__ __typeof__(x) *)&(x), __ATOMIC_RELAXED)
 #define SYM_WRITE_ONCE(x, v)						\
 	__atomic_store_n((__volatile__ __typeof__(x) *)&(x), (v), __ATOMIC_RELAXED)
-#define sym_load_acquire(p)						\
+/* Acquire load; each use in ring.c names the release it pairs with. */
+#define virt_load_acquire(p)						\
 	__atomic_load_n((__volatile__ __typeof__(*(p)) *)(p), __ATOMIC_ACQUIRE)
-#define sym_store_release(p, v)						\
+/* Release store; each use in ring.c names the acquire it pairs with. */
+#define virt_store_release(p, v)					\
 	__atomic_store_n((__volatile__ __typeof__(*(p)) *)(p), (v), __ATOMIC_RELEASE)
-/* Full barrier (mfence on x86); every use names its pair in ring.c. */
-#define sym_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* Full barrier (mfence on x86); each use names the one it pairs with. */
+#define virt_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/* Read barrier: no ring.c use, here for callers' code tested in userspace. */
+#define virt_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
+/* Write barrier: as virt_rmb(). */
+#define virt_wmb()			__atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
 #define SYM_RING_HDR_SIZE	8u
@@ -131,6 +137,11 @@ struct sym_ring_ctrl {
 	u32 cons_event;		/* written by the producer only */
 	u8 pad3[60];
 };
+
+static_assert(offsetof(struct sym_ring_ctrl, cons) == 64, "ring layout is ABI");
+static_assert(offsetof(struct sym_ring_ctrl, prod_event) == 128, "ring layout is ABI");
+static_assert(offsetof(struct sym_ring_ctrl, cons_event) == 192, "ring layout is ABI");
+static_assert(sizeof(struct sym_ring_ctrl) == 256, "ring layout is ABI");
 
 /* One piece of a scattered message (e.g. an skb fragment). */
 struct sym_ring_iov {

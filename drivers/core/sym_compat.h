@@ -6,7 +6,9 @@
  * The files in drivers/core/ include only this header. In a kernel build it
  * pulls in the few kernel headers that provide fixed-width types, errno
  * values and the mem and str helpers; in userspace it maps the same names
- * onto libc. Nothing here allocates or locks: it is definitions only.
+ * onto libc. static_assert is the kernel's, or C11's from assert.h: always
+ * give it a message, which C11 requires. Nothing here allocates or locks:
+ * it is definitions only.
  *
  * SYM_EXPORT(fn) exports a function of symbiont_core.ko to the other
  * symbiont modules (symbol namespace SYMBIONT); in userspace it is nothing.
@@ -20,6 +22,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/export.h>
+#include <linux/build_bug.h>
 
 #define SYM_EXPORT(sym) \
 	EXPORT_SYMBOL_NS_GPL(sym, SYMBIONT)
@@ -30,6 +33,7 @@
 #include <string.h>
 #include <errno.h>
 #include <stdio.h>
+#include <assert.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -38,6 +42,7 @@ typedef uint64_t u64;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+typedef uint32_t __le32;	/* little-endian on the wire; a plain u32 here */
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))

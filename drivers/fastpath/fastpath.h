@@ -104,7 +104,7 @@ struct fp_channel {
 
 	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
 	struct xenbus_device xbdev;	/* stand-in: otherend_id for xenbus helpers */
-	u8 *ctrl;			/* control page: granted, or mapped */
+	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */
 	u8 *segs[2][FP_RING_SEGS];	/* data segments of ring 0 and ring 1 */
 	/* Granter: our grants, control page first. Mapper: the peer's list. */
 	grant_ref_t refs[FP_NR_PAGES];
@@ -137,6 +137,7 @@ extern bool fp_hostile;	/* the test-only "hostile" parameter */
 #endif
 struct net_device *fp_nic(void);	/* under RCU or fp_lock */
 bool fp_may_start(void);		/* fp_lock: not suspended, NIC attached */
+struct fp_channel *fp_channel_by_mac(const u8 *mac);	/* RCU */
 
 /* channel.c */
 struct fp_channel *fp_channel_find(u16 peer);	/* RCU or fp_lock */

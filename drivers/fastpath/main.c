@@ -7,7 +7,15 @@
  * protocol.
  *
  * This file: parameters, the symbiont notifier (what discovery tells us),
- * the netdev notifier (the NIC comes and goes), init and exit.
+ * the netdev notifier (the NIC comes and goes), the egress hook's MAC
+ * index, init and exit.
+ *
+ * MAC index: the hook maps a destination MAC to a channel without a scan
+ * or a copy (fp_channel_by_mac): an immutable MAC -> domid hash
+ * (drivers/core/mac_index.c) of every channel's peer, rebuilt whole under
+ * fp_lock after each notifier event or load-time pass (channels come and
+ * go only there), published with rcu_assign_pointer, the old one freed
+ * with kfree_rcu. The hook then finds the channel by domid (xarray).
  *
  * Init order: workqueue, sysfs (needs symbiont_guest's directory), the
  * netdev notifier (attaches the egress hook to the NIC, now or when it
@@ -23,6 +31,7 @@
 #include <linux/slab.h>
 #include <xen/xen.h>
 #include "fastpath.h"
+#include "mac_index.h"
 
 #define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
 
@@ -42,6 +51,66 @@ static struct net_device __rcu *fp_nic_dev;
 /* Between SELF_MIGRATE_OUT and SELF_MIGRATE_IN: set up nothing. */
 static bool fp_suspended;
 static struct work_struct start_work;
+
+/* The hook's MAC -> domid index; the table follows the rcu_head. */
+struct fp_macs {
+	struct rcu_head rcu;
+	struct sym_mac_index idx;	/* last: its slots follow */
+};
+static struct fp_macs __rcu *fp_macs;
+
+/* RCU: the channel of the peer with this (unicast) MAC, or NULL. */
+struct fp_channel *fp_channel_by_mac(const u8 *mac)
+{
+	struct fp_macs *m = rcu_dereference(fp_macs);
+	struct fp_channel *ch;
+	u16 domid;
+
+	if (!m || sym_mac_index_lookup(&m->idx, mac, &domid))
+		return NULL;
+	ch = fp_channel_find(domid);
+	/* The index may lag the table by one event: trust only a match. */
+	if (!ch || !ether_addr_equal(ch->peer_mac, mac))
+		return NULL;
+	return ch;
+}
+
+/*
+ * Under fp_lock, after the channel table changed: a new index of every
+ * channel's peer MAC replaces the old one. No channel, no index (so the
+ * last one is freed at exit); without memory, no index either (all frames
+ * take the NIC) rather than a stale one.
+ */
+static void fp_macs_rebuild(void)
+{
+	struct fp_macs *m = NULL, *old;
+	struct fp_channel *ch;
+	unsigned long peer;
+	u32 n = 0, slots;
+
+	lockdep_assert_held(&fp_lock);
+	for (peer = 0; (ch = fp_channel_next(&peer)); peer++)
+		n++;
+	slots = sym_mac_index_slots(n);
+	if (n && slots)
+		m = kmalloc(offsetof(struct fp_macs, idx) +
+			    sym_mac_index_bytes(slots), GFP_KERNEL);
+	if (m && sym_mac_index_init(&m->idx, slots)) {
+		kfree(m);
+		m = NULL;
+	}
+	for (peer = 0; m && (ch = fp_channel_next(&peer)); peer++)
+		if (sym_mac_index_add(&m->idx, ch->peer_mac, ch->peer)) {
+			kfree(m);	/* cannot happen: sized for n */
+			m = NULL;
+		}
+	if (!m && n)
+		pr_warn_ratelimited("no MAC index for %u peers: frames take the NIC\n",
+				    n);
+	old = rcu_replace_pointer(fp_macs, m, lockdep_is_held(&fp_lock));
+	if (old)
+		kfree_rcu(old, rcu);
+}
 
 struct net_device *fp_nic(void)
 {
@@ -110,6 +179,7 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 		fp_step_all(FP_EV_START);
 		break;
 	}
+	fp_macs_rebuild();
 	mutex_unlock(&fp_lock);
 	return NOTIFY_OK;
 }
@@ -148,6 +218,7 @@ static void fp_start_work(struct work_struct *work)
 	mutex_lock(&fp_lock);
 	for (i = 0; i < list.n; i++)
 		fp_peer_start(&list.peers[i]);
+	fp_macs_rebuild();
 	mutex_unlock(&fp_lock);
 	kfree(list.peers);
 }
@@ -243,6 +314,7 @@ static void __exit symbiont_fastpath_exit(void)
 
 	mutex_lock(&fp_lock);
 	fp_channels_destroy_all();
+	fp_macs_rebuild();
 	mutex_unlock(&fp_lock);
 	fp_unpublish_all();
 

@@ -49,16 +49,13 @@ static void fp_shmem_attach_rings(struct fp_channel *ch)
 	unsigned int theirs = 1 - mine;
 
 	/* Ring r is produced by role r; the geometry is protocol constants. */
-	sym_ring_tx_init_segs(&ch->tx,
-			      (struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(mine)),
-			      ch->segs[mine], FP_SEG_SIZE, FP_RING_SEGS,
-			      FP_MAX_MSG);
-	sym_ring_rx_init_segs(&ch->rx,
-			      (struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(theirs)),
+	sym_ring_tx_init_segs(&ch->tx, &ch->ctrl->ring[mine], ch->segs[mine],
+			      FP_SEG_SIZE, FP_RING_SEGS, FP_MAX_MSG);
+	sym_ring_rx_init_segs(&ch->rx, &ch->ctrl->ring[theirs],
 			      ch->segs[theirs], FP_SEG_SIZE, FP_RING_SEGS,
 			      FP_MAX_MSG);
-	ch->closed[FP_ROLE_GRANTER] = (u32 *)(ch->ctrl + FP_CLOSED_OFFSET(0));
-	ch->closed[FP_ROLE_MAPPER] = (u32 *)(ch->ctrl + FP_CLOSED_OFFSET(1));
+	ch->closed[FP_ROLE_GRANTER] = &ch->ctrl->closed[FP_ROLE_GRANTER].closed;
+	ch->closed[FP_ROLE_MAPPER] = &ch->ctrl->closed[FP_ROLE_MAPPER].closed;
 }
 
 static void fp_shmem_xbdev(struct fp_channel *ch)
@@ -111,7 +108,7 @@ int fp_shmem_offer(struct fp_channel *ch)
 	fp_shmem_xbdev(ch);
 	for (i = 0; i < FP_NR_PAGES; i++)
 		ch->refs[i] = INVALID_GRANT_REF;
-	ch->ctrl = (u8 *)get_zeroed_page(GFP_KERNEL);
+	ch->ctrl = (struct sym_fp_ctrl_page *)get_zeroed_page(GFP_KERNEL);
 	if (!ch->ctrl)
 		return -ENOMEM;
 	for (r = 0; r < 2; r++)
@@ -124,12 +121,12 @@ int fp_shmem_offer(struct fp_channel *ch)
 				goto teardown;
 			}
 		}
-	sym_ring_shared_init((struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(0)));
-	sym_ring_shared_init((struct sym_ring_ctrl *)(ch->ctrl + FP_CTRL_OFFSET(1)));
+	sym_ring_shared_init(&ch->ctrl->ring[0]);
+	sym_ring_shared_init(&ch->ctrl->ring[1]);
 	fp_shmem_attach_rings(ch);
 
 	err = fp_grant(ch, 0, ch->ctrl);
-	list = (__le32 *)(ch->ctrl + FP_REFS_OFFSET);
+	list = ch->ctrl->refs;
 	for (r = 0; !err && r < 2; r++)
 		for (seg = 0; !err && seg < FP_RING_SEGS; seg++)
 			for (p = 0; !err && p < FP_SEG_PAGES; p++) {
@@ -183,7 +180,7 @@ int fp_shmem_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 	if (err)
 		goto teardown;
 	ch->ctrl = addr;
-	list = (const __le32 *)(ch->ctrl + FP_REFS_OFFSET);
+	list = ch->ctrl->refs;
 	for (i = 1; i < FP_NR_PAGES; i++)
 		ch->refs[i] = le32_to_cpu(READ_ONCE(list[i - 1]));
 

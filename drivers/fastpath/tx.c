@@ -4,8 +4,9 @@
  * instead of the NIC; frames stranded in a dead ring go out on the NIC.
  *
  * Data flow: dev_queue_xmit(nic) -> NF_NETDEV_EGRESS -> fp_egress():
- *   destination MAC unicast and a trusted peer MAC
- *   (symbiont_peer_lookup_by_mac) -> that peer's channel, open
+ *   destination MAC unicast and a trusted peer MAC (fp_channel_by_mac:
+ *   the RCU MAC -> domid index, then the channel table; no scan, no
+ *   copy) -> that peer's channel, open
  *   -> one ring message [struct fp_frame_hdr][frame], gathered from the
  *      skb's head and page fragments by sym_ring_sendv() (one copy into
  *      the dedicated shared pages) -> kick the peer if it asked -> consume
@@ -31,7 +32,10 @@
  * __dev_queue_xmit); it takes rcu_read_lock for the channel table and
  * ch->tx_lock for the ring and the backlog (several CPUs transmit at
  * once; the ring has one producer; NAPI flushes the backlog under it
- * too). Teardown clears tx_open under the same lock.
+ * too). Teardown clears tx_open under the same lock, then unbinds the
+ * event channel: the peer is kicked only under tx_lock with tx_open true
+ * (as netfront notifies under its TX lock), so no kick can reach an irq
+ * that teardown has unbound.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_netdev.h>
@@ -210,12 +214,13 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 	    fp_tx_flush(ch, &notify) == -EPROTO)
 		fp_channel_signal(ch, FP_PENDING_ERROR);
 unlock:
+	/* Only set once tx_open was seen true: the irq is still bound. */
+	if (notify)
+		notify_remote_via_irq(ch->irq);
 	spin_unlock(&ch->tx_lock);
 
 	if (err == -EPROTO)
 		fp_channel_signal(ch, FP_PENDING_ERROR);
-	if (notify)
-		notify_remote_via_irq(ch->irq);
 	return err;
 }
 
@@ -231,20 +236,20 @@ int fp_tx_kick(struct fp_channel *ch)
 	spin_lock(&ch->tx_lock);
 	if (ch->tx_open && !skb_queue_empty(&ch->backlog))
 		moved = fp_tx_flush(ch, &notify);
+	/* Set only with tx_open true: the irq is still bound. */
+	if (notify)
+		notify_remote_via_irq(ch->irq);
 	spin_unlock(&ch->tx_lock);
 	if (moved == -EPROTO) {
 		fp_channel_signal(ch, FP_PENDING_ERROR);
 		moved = 0;
 	}
-	if (notify)
-		notify_remote_via_irq(ch->irq);
 	return moved;
 }
 
 static unsigned int fp_egress(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct symbiont_peer peer;
 	struct fp_channel *ch;
 	u8 dest[ETH_ALEN];
 	int err;
@@ -252,12 +257,11 @@ static unsigned int fp_egress(void *priv, struct sk_buff *skb,
 	if (this_cpu_read(fp_bypass))
 		return NF_ACCEPT;
 	if (skb_copy_bits(skb, 0, dest, ETH_ALEN) ||
-	    !is_unicast_ether_addr(dest) ||
-	    symbiont_peer_lookup_by_mac(dest, &peer))
+	    !is_unicast_ether_addr(dest))
 		return NF_ACCEPT;
 
 	rcu_read_lock();
-	ch = fp_channel_find(peer.domid);
+	ch = fp_channel_by_mac(dest);
 	if (!ch || !READ_ONCE(ch->tx_open)) {
 		rcu_read_unlock();
 		return NF_ACCEPT;

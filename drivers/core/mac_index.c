@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mac_index.c - immutable MAC -> domid hash (see mac_index.h): built by
+ * one writer before publication, read by any number of lockless readers
+ * after. Every loop is bounded by the table's size.
+ */
+#include "mac_index.h"
+
+#define MAC_KEY_MASK	((1ull << 48) - 1)
+#define MAC_GOLDEN	0x9e3779b97f4a7c15ull	/* 2^64 / phi, odd */
+
+/* The MAC as a 48-bit key, byte k in bits 8k..8k+7 (any endianness). */
+static inline u64 mac_key(const u8 *mac)
+{
+	return (u64)mac[0] | (u64)mac[1] << 8 | (u64)mac[2] << 16 |
+	       (u64)mac[3] << 24 | (u64)mac[4] << 32 | (u64)mac[5] << 40;
+}
+
+/* Zero is the empty slot; bit 0 of the first byte marks group addresses. */
+static inline bool mac_key_valid(u64 key)
+{
+	return key && !(key & 1);
+}
+
+/* Fibonacci hashing: the top log2(slots) bits of key * 2^64 / phi. */
+static inline u32 mac_home(const struct sym_mac_index *idx, u64 key)
+{
+	return (u32)((key * MAC_GOLDEN) >> idx->shift) & idx->mask;
+}
+
+u32 sym_mac_index_slots(u32 n)
+{
+	u32 slots = SYM_MAC_INDEX_MIN_SLOTS;
+
+	if (n > SYM_MAC_INDEX_MAX_SLOTS / 4)
+		return 0;
+	while (slots < 4 * n)
+		slots <<= 1;
+	return slots;
+}
+SYM_EXPORT(sym_mac_index_slots);
+
+int sym_mac_index_init(struct sym_mac_index *idx, u32 slots)
+{
+	u32 bits = 0;
+
+	if (slots < SYM_MAC_INDEX_MIN_SLOTS || slots > SYM_MAC_INDEX_MAX_SLOTS ||
+	    (slots & (slots - 1)))
+		return -EINVAL;
+	while ((1u << bits) < slots)
+		bits++;
+	memset(idx, 0, sym_mac_index_bytes(slots));
+	idx->mask = slots - 1;
+	idx->shift = 64 - bits;
+	return 0;
+}
+SYM_EXPORT(sym_mac_index_init);
+
+int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid)
+{
+	u64 key = mac_key(mac);
+	u32 i, n;
+
+	if (!mac_key_valid(key))
+		return -EINVAL;
+	for (i = mac_home(idx, key), n = 0; n <= idx->mask;
+	     i = (i + 1) & idx->mask, n++) {
+		u64 slot = idx->slot[i];
+
+		if (slot && (slot & MAC_KEY_MASK) != key)
+			continue;
+		if (!slot)
+			idx->count++;
+		idx->slot[i] = key | (u64)domid << 48;
+		return 0;
+	}
+	return -ENOSPC;
+}
+SYM_EXPORT(sym_mac_index_add);
+
+int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
+			 u16 *domid)
+{
+	u64 key = mac_key(mac);
+	u32 i, n;
+
+	if (!idx || !mac_key_valid(key))
+		return -ENOENT;
+	for (i = mac_home(idx, key), n = 0; n <= idx->mask;
+	     i = (i + 1) & idx->mask, n++) {
+		u64 slot = idx->slot[i];
+
+		if (!slot)
+			break;
+		if ((slot & MAC_KEY_MASK) == key) {
+			*domid = (u16)(slot >> 48);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+SYM_EXPORT(sym_mac_index_lookup);
+
+u32 sym_mac_index_home(const struct sym_mac_index *idx, const u8 *mac)
+{
+	return mac_home(idx, mac_key(mac));
+}
