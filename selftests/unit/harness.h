@@ -14,9 +14,10 @@
  * "1..N", then for each test forks a child in its own process group. The
  * child points its stdout and stderr into a pipe to the parent, runs the
  * test, writes failed/diagnostic/returned into a page shared with the
- * parent (MAP_SHARED) and exits through exit(), so sanitizers' exit-time
- * checks (LeakSanitizer, ThreadSanitizer's report count) judge each test on
- * its own. The parent collects the pipe while waiting, with pselect() woken
+ * parent (MAP_SHARED) and, if it passed, exits through exit(), so
+ * sanitizers' exit-time checks (LeakSanitizer, ThreadSanitizer's report
+ * count) judge each test on its own (a failed one leaves by _exit(1): the
+ * frees its ASSERT skipped are no leak worth reporting). The parent collects the pipe while waiting, with pselect() woken
  * by SIGCHLD, until the child exits or the test's timeout passes; then it
  * kills the child's whole process group. It prints "ok"/"not ok N - name",
  * then the assertion's "# file:line" line, then how the child ended if that
