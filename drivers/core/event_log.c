@@ -66,7 +66,6 @@ u64 sym_event_log_last_seq(const struct sym_event_log *log)
 {
 	return log->next_seq - 1;
 }
-SYM_EXPORT(sym_event_log_last_seq);
 
 static const char *const sym_event_kind_names[] = {
 	[SYM_EV_JOIN] = "join",

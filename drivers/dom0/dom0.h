@@ -77,7 +77,6 @@ extern struct sym_xs_stats dom0_xs;
 /* domains.c */
 struct symbiont_domain *dom0_domain_find(u16 domid);
 int dom0_domain_add(u16 domid);
-void dom0_domain_reconcile(struct symbiont_domain *d);
 void dom0_domains_requeue_all(void);
 void dom0_domains_reconcile_all(void);
 void dom0_domains_init(void);

@@ -53,6 +53,8 @@ struct symbiont_domain *dom0_domain_find(u16 domid)
 	return xa_load(&dom0_domains, domid);
 }
 
+static void dom0_domain_reconcile(struct symbiont_domain *d);
+
 static void dom0_domain_work(struct work_struct *work)
 {
 	struct symbiont_domain *d = container_of(work, struct symbiont_domain,
@@ -193,7 +195,7 @@ static bool dom0_domain_announce(struct symbiont_domain *d,
 	return true;
 }
 
-void dom0_domain_reconcile(struct symbiont_domain *d)
+static void dom0_domain_reconcile(struct symbiont_domain *d)
 {
 	enum sym_member_state old = d->state;
 	char home[DOM0_PATH_MAX];

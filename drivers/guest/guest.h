@@ -82,6 +82,5 @@ void symbiont_sysfs_generation_changed(void);
 int symbiont_sysfs_peer_add(const struct sym_peer *peer);
 void symbiont_sysfs_peer_update(const struct sym_peer *peer);
 void symbiont_sysfs_peer_remove(u16 domid);
-void symbiont_sysfs_peers_clear(void);
 
 #endif

@@ -290,7 +290,7 @@ void symbiont_sysfs_peer_remove(u16 domid)
 		peer_dir_remove(dir);
 }
 
-void symbiont_sysfs_peers_clear(void)
+static void symbiont_sysfs_peers_clear(void)
 {
 	struct peer_dir *dir, *tmp;
 	LIST_HEAD(doomed);

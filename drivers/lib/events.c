@@ -252,17 +252,6 @@ u64 sym_events_record(const struct sym_event *ev)
 }
 SYM_EXPORT(sym_events_record);
 
-u64 sym_events_last_seq(void)
-{
-	u64 seq;
-
-	spin_lock(&events_lock);
-	seq = sym_event_log_last_seq(&events_log);
-	spin_unlock(&events_lock);
-	return seq;
-}
-SYM_EXPORT(sym_events_last_seq);
-
 /*
  * One log per kernel: the guest and dom0 roles never share one. An open
  * file pins @owner, the module that owns the log and calls

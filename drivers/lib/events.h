@@ -36,7 +36,6 @@ int sym_events_init(struct module *owner, struct kobject *uevent_kobj,
 void sym_events_exit(void);
 /* Ignores ev->seq and ev->ts_ns; returns the seq given to the record. */
 u64 sym_events_record(const struct sym_event *ev);
-u64 sym_events_last_seq(void);
 /* KOBJ_CHANGE on the uevent kobject with a caller-built environment. */
 int sym_events_uevent(char *envp[]);
 
