@@ -103,9 +103,9 @@ struct fp_channel {
 	struct work_struct event_work;
 
 	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
-	struct xenbus_device xbdev;	/* stand-in: otherend_id for xenbus helpers */
 	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */
-	u8 *segs[2][FP_RING_SEGS];	/* data segments of ring 0 and ring 1 */
+	u8 *segs[2][FP_DATA_PAGES];	/* data pages of ring 0 and ring 1 */
+	struct fp_mapping *map;		/* mapper: the pages mapped (shmem.c) */
 	/* Granter: our grants, control page first. Mapper: the peer's list. */
 	grant_ref_t refs[FP_NR_PAGES];
 	evtchn_port_t port;

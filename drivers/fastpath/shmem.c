@@ -2,22 +2,29 @@
 /*
  * shmem.c - the shared resources of one channel: pages, grants, the event
  * channel, the two rings and the NAPI context; set up for either role
- * and torn down without loss.
+ * and torn down without loss. The grant-table and event-channel
+ * primitives are called directly: no xenbus device is involved (there is
+ * none: the channel is not a xenbus device), and failures are reported
+ * here, rate-limited, never in XenStore.
  *
  * Granter (lower domid): a control page and 2 x FP_RING_SEGS segments of
  * 64 KiB, dedicated and zeroed (XSA-403: nothing but ring data ever lives
- * in them), each page granted to the peer and listed in the control page;
- * an unbound event channel for the peer, bound lateeoi here.
- * Mapper (higher domid): xenbus_map_ring_valloc() of the control page,
- * then of each segment (XENBUS_MAX_RING_GRANTS pages per call, so each
- * segment is virtually contiguous; the ring library takes the segment
- * list), and EVTCHNOP_bind_interdomain through the lateeoi helper. Both helpers take
- * a struct xenbus_device only for otherend_id and error reports, so each
- * channel carries a zeroed stand-in (ch->xbdev) naming the peer.
+ * in them), each page granted to the peer with
+ * gnttab_grant_foreign_access() and listed in the control page; an
+ * unbound event channel for the peer (EVTCHNOP_alloc_unbound), bound
+ * lateeoi here.
+ * Mapper (higher domid): FP_NR_PAGES pages without backing memory
+ * (gnttab_alloc_pages), each mapped in place by gnttab_map_refs() with
+ * GNTMAP_host_map: the control page first, whose reference list is copied
+ * out once, then the data pages in batches. Each page is used at its own
+ * kernel address (no vmap, nothing in /proc/vmallocinfo), so both roles
+ * hand the ring library one segment per page. The event channel is bound
+ * with EVTCHNOP_bind_interdomain, then lateeoi like the granter's.
  *
  * Teardown order (fp_shmem_teardown), every step safe on a partly set-up
  * channel:
- *   1. close TX under tx_lock: the hook stops using the ring;
+ *   1. close TX under tx_lock: the hook stops using the ring and stops
+ *      kicking the peer (it kicks only under tx_lock with tx_open set);
  *   2. set our closed word and kick: the peer falls back too;
  *   3. disable NAPI, unbind the irq (closes the port; waits for a
  *      running handler), delete NAPI: nothing reads the RX ring any more;
@@ -25,10 +32,12 @@
  *      not consumed from the TX ring and re-send it through the NIC,
  *      then the backlog of frames that never reached the ring;
  *   5. release memory: the mapper unmaps (before SELF_MIGRATE_OUT
- *      returns, so the save does not fail on foreign frames); the
- *      granter ends each grant with gnttab_end_foreign_access(ref, page),
- *      which frees the page only once the peer no longer maps it
- *      (XSA-396); we never free a granted page ourselves.
+ *      returns, so the save does not fail on foreign frames) and gives
+ *      the pages back with gnttab_free_pages() (a page whose unmap failed
+ *      is leaked, never reused); the granter ends each grant with
+ *      gnttab_end_foreign_access(ref, page), which frees the page only
+ *      once the peer no longer maps it (XSA-396); we never free a granted
+ *      page ourselves.
  *
  * Locking: under fp_lock, except the closed-word reader used by NAPI.
  */
@@ -38,33 +47,34 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <xen/events.h>
+#include <xen/grant_table.h>
 #include <xen/page.h>
+#include <xen/interface/event_channel.h>
+#include <asm/xen/hypercall.h>
 #include "fastpath.h"
 
 #define FP_NAPI_WEIGHT	64
+#define FP_MAP_BATCH	16	/* grant operations per hypercall */
+
+/* Mapper: the granter's pages, mapped here. */
+struct fp_mapping {
+	struct page *pages[FP_NR_PAGES];	/* ch->refs[i] maps at pages[i] */
+	grant_handle_t handles[FP_NR_PAGES];	/* INVALID_GRANT_HANDLE: not mapped */
+};
 
 static void fp_shmem_attach_rings(struct fp_channel *ch)
 {
 	unsigned int mine = ch->granter ? FP_ROLE_GRANTER : FP_ROLE_MAPPER;
 	unsigned int theirs = 1 - mine;
 
-	/* Ring r is produced by role r; the geometry is protocol constants. */
+	/* Ring r is produced by role r; one segment per page, both roles. */
 	sym_ring_tx_init_segs(&ch->tx, &ch->ctrl->ring[mine], ch->segs[mine],
-			      FP_SEG_SIZE, FP_RING_SEGS, FP_MAX_MSG);
+			      FP_PAGE_SIZE, FP_DATA_PAGES, FP_MAX_MSG);
 	sym_ring_rx_init_segs(&ch->rx, &ch->ctrl->ring[theirs],
-			      ch->segs[theirs], FP_SEG_SIZE, FP_RING_SEGS,
+			      ch->segs[theirs], FP_PAGE_SIZE, FP_DATA_PAGES,
 			      FP_MAX_MSG);
 	ch->closed[FP_ROLE_GRANTER] = &ch->ctrl->closed[FP_ROLE_GRANTER].closed;
 	ch->closed[FP_ROLE_MAPPER] = &ch->ctrl->closed[FP_ROLE_MAPPER].closed;
-}
-
-static void fp_shmem_xbdev(struct fp_channel *ch)
-{
-	memset(&ch->xbdev, 0, sizeof(ch->xbdev));
-	ch->xbdev.otherend_id = ch->peer;
-	/* xenbus error paths read <nodename>/state: name a node never there. */
-	ch->xbdev.nodename = "data/symbiont/fastpath-none";
-	ch->xbdev.devicetype = "symbiont-fastpath";
 }
 
 static int fp_shmem_napi(struct fp_channel *ch)
@@ -80,11 +90,32 @@ static int fp_shmem_napi(struct fp_channel *ch)
 	return 0;
 }
 
-/* Index in ch->refs of page p of segment seg of ring r. */
-static unsigned int fp_ref_index(unsigned int r, unsigned int seg,
-				 unsigned int p)
+/* Index in ch->refs of data page p (of FP_DATA_PAGES) of ring r. */
+static unsigned int fp_ref_index(unsigned int r, unsigned int p)
 {
-	return 1 + r * FP_DATA_PAGES + seg * FP_SEG_PAGES + p;
+	return 1 + r * FP_DATA_PAGES + p;
+}
+
+/*
+ * Binds a port of ours (allocated or bound for the peer) to our lateeoi
+ * handler; closes it on failure, as in-tree frontends do.
+ */
+static int fp_shmem_bind(struct fp_channel *ch, evtchn_port_t port)
+{
+	struct evtchn_close close = { .port = port };
+	int irq;
+
+	irq = bind_evtchn_to_irqhandler_lateeoi(port, fp_interrupt, 0,
+						"symbiont-fp", ch);
+	if (irq < 0) {
+		HYPERVISOR_event_channel_op(EVTCHNOP_close, &close);
+		pr_warn_ratelimited("peer %u: cannot bind event channel %u (%d)\n",
+				    ch->peer, port, irq);
+		return irq;
+	}
+	ch->port = port;
+	ch->irq = irq;
+	return 0;
 }
 
 static int fp_grant(struct fp_channel *ch, unsigned int i, void *page)
@@ -101,11 +132,15 @@ static int fp_grant(struct fp_channel *ch, unsigned int i, void *page)
 /* Granter: zeroed dedicated pages (XSA-403), granted, listed, and a port. */
 int fp_shmem_offer(struct fp_channel *ch)
 {
-	__le32 *list;
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = ch->peer,
+	};
 	unsigned int r, seg, p, i;
+	u8 *base;
 	int err;
 
-	fp_shmem_xbdev(ch);
+	BUILD_BUG_ON(PAGE_SIZE != FP_PAGE_SIZE);
 	for (i = 0; i < FP_NR_PAGES; i++)
 		ch->refs[i] = INVALID_GRANT_REF;
 	ch->ctrl = (struct sym_fp_ctrl_page *)get_zeroed_page(GFP_KERNEL);
@@ -114,27 +149,27 @@ int fp_shmem_offer(struct fp_channel *ch)
 	for (r = 0; r < 2; r++)
 		for (seg = 0; seg < FP_RING_SEGS; seg++) {
 			/* Order-0 pages each once split: see grant_table.h. */
-			ch->segs[r][seg] = alloc_pages_exact(FP_SEG_SIZE,
-						GFP_KERNEL | __GFP_ZERO);
-			if (!ch->segs[r][seg]) {
+			base = alloc_pages_exact(FP_SEG_SIZE,
+						 GFP_KERNEL | __GFP_ZERO);
+			if (!base) {
 				err = -ENOMEM;
 				goto teardown;
 			}
+			for (p = 0; p < FP_SEG_PAGES; p++)
+				ch->segs[r][seg * FP_SEG_PAGES + p] =
+					base + p * FP_PAGE_SIZE;
 		}
 	sym_ring_shared_init(&ch->ctrl->ring[0]);
 	sym_ring_shared_init(&ch->ctrl->ring[1]);
 	fp_shmem_attach_rings(ch);
 
 	err = fp_grant(ch, 0, ch->ctrl);
-	list = ch->ctrl->refs;
 	for (r = 0; !err && r < 2; r++)
-		for (seg = 0; !err && seg < FP_RING_SEGS; seg++)
-			for (p = 0; !err && p < FP_SEG_PAGES; p++) {
-				i = fp_ref_index(r, seg, p);
-				err = fp_grant(ch, i, ch->segs[r][seg] +
-					       p * PAGE_SIZE);
-				list[i - 1] = cpu_to_le32(ch->refs[i]);
-			}
+		for (p = 0; !err && p < FP_DATA_PAGES; p++) {
+			i = fp_ref_index(r, p);
+			err = fp_grant(ch, i, ch->segs[r][p]);
+			ch->ctrl->refs[i - 1] = cpu_to_le32(ch->refs[i]);
+		}
 	if (err)
 		goto teardown;
 
@@ -142,17 +177,15 @@ int fp_shmem_offer(struct fp_channel *ch)
 	err = fp_shmem_napi(ch);
 	if (err)
 		goto teardown;
-	err = xenbus_alloc_evtchn(&ch->xbdev, &ch->port);
-	if (err)
-		goto teardown;
-	err = bind_evtchn_to_irqhandler_lateeoi(ch->port, fp_interrupt, 0,
-						"symbiont-fp", ch);
-	if (err < 0) {
-		xenbus_free_evtchn(&ch->xbdev, ch->port);
-		ch->port = 0;
+	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (err) {
+		pr_warn_ratelimited("peer %u: cannot allocate an event channel (%d)\n",
+				    ch->peer, err);
 		goto teardown;
 	}
-	ch->irq = err;
+	err = fp_shmem_bind(ch, alloc.port);
+	if (err)
+		goto teardown;
 	return 0;
 
 teardown:
@@ -161,49 +194,97 @@ teardown:
 }
 
 /*
+ * Mapper: maps refs[first .. first + n) at their pages, FP_MAP_BATCH per
+ * hypercall. Every page that mapped gets its handle, whatever happens to
+ * the others. Returns 0, or -ENXIO if any did not map.
+ */
+static int fp_shmem_map_pages(struct fp_channel *ch, unsigned int first,
+			      unsigned int n)
+{
+	struct gnttab_map_grant_ref op[FP_MAP_BATCH];
+	struct fp_mapping *map = ch->map;
+	unsigned int i, k, c;
+	int err = 0, ret;
+
+	for (i = first; i < first + n; i += c) {
+		c = min(FP_MAP_BATCH, first + n - i);
+		for (k = 0; k < c; k++)
+			gnttab_set_map_op(&op[k],
+					  (unsigned long)page_address(map->pages[i + k]),
+					  GNTMAP_host_map, ch->refs[i + k], ch->peer);
+		ret = gnttab_map_refs(op, NULL, &map->pages[i], c);
+		for (k = 0; k < c; k++) {
+			if (!ret && op[k].status == GNTST_okay) {
+				map->handles[i + k] = op[k].handle;
+				continue;
+			}
+			/* The hypercall's error, else the grant's status. */
+			if (!err)
+				pr_warn_ratelimited("peer %u: cannot map grant %u (%d)\n",
+						    ch->peer, ch->refs[i + k],
+						    ret ? ret : op[k].status);
+			err = -ENXIO;
+		}
+	}
+	return err;
+}
+
+/*
  * Mapper: map the control page, copy the granter's reference list out of
- * it once, map each segment (a hostile list only makes a map fail), bind.
+ * it once, map the data pages (a hostile list only makes a map fail),
+ * bind.
  */
 int fp_shmem_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
-	const __le32 *list;
-	unsigned int r, seg, i;
-	void *addr;
+	struct evtchn_bind_interdomain bind = {
+		.remote_dom = ch->peer,
+		.remote_port = offer->evtchn,
+	};
+	unsigned int r, p, i;
 	int err;
 
 	if (offer->nr_pages != FP_XS_PAGES)
 		return -EPROTO;
-	fp_shmem_xbdev(ch);
+	ch->map = kzalloc(sizeof(*ch->map), GFP_KERNEL);
+	if (!ch->map)
+		return -ENOMEM;
+	for (i = 0; i < FP_NR_PAGES; i++)
+		ch->map->handles[i] = INVALID_GRANT_HANDLE;
+	err = gnttab_alloc_pages(FP_NR_PAGES, ch->map->pages);
+	if (err) {
+		kfree(ch->map);
+		ch->map = NULL;
+		return err;
+	}
 
 	ch->refs[0] = offer->refs[0];
-	err = xenbus_map_ring_valloc(&ch->xbdev, &ch->refs[0], 1, &addr);
+	err = fp_shmem_map_pages(ch, 0, 1);
 	if (err)
 		goto teardown;
-	ch->ctrl = addr;
-	list = ch->ctrl->refs;
+	ch->ctrl = page_address(ch->map->pages[0]);
 	for (i = 1; i < FP_NR_PAGES; i++)
-		ch->refs[i] = le32_to_cpu(READ_ONCE(list[i - 1]));
-
+		ch->refs[i] = le32_to_cpu(READ_ONCE(ch->ctrl->refs[i - 1]));
+	err = fp_shmem_map_pages(ch, 1, FP_NR_PAGES - 1);
+	if (err)
+		goto teardown;
 	for (r = 0; r < 2; r++)
-		for (seg = 0; seg < FP_RING_SEGS; seg++) {
-			err = xenbus_map_ring_valloc(&ch->xbdev,
-					&ch->refs[fp_ref_index(r, seg, 0)],
-					FP_SEG_PAGES, &addr);
-			if (err)
-				goto teardown;
-			ch->segs[r][seg] = addr;
-		}
+		for (p = 0; p < FP_DATA_PAGES; p++)
+			ch->segs[r][p] = page_address(ch->map->pages[fp_ref_index(r, p)]);
 	fp_shmem_attach_rings(ch);
+
 	/* NAPI first: the irq may fire as soon as it is bound. */
 	err = fp_shmem_napi(ch);
 	if (err)
 		goto teardown;
-
-	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(&ch->xbdev,
-			offer->evtchn, fp_interrupt, 0, "symbiont-fp", ch);
-	if (err < 0)
+	err = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bind);
+	if (err) {
+		pr_warn_ratelimited("peer %u: cannot bind its event channel %u (%d)\n",
+				    ch->peer, offer->evtchn, err);
 		goto teardown;
-	ch->irq = err;
+	}
+	err = fp_shmem_bind(ch, bind.local_port);
+	if (err)
+		goto teardown;
 	return 0;
 
 teardown:
@@ -246,32 +327,74 @@ static void fp_end_grant(struct fp_channel *ch, unsigned int i, void *page)
 	ch->refs[i] = INVALID_GRANT_REF;
 }
 
-static void fp_shmem_release(struct fp_channel *ch)
+/* Granter: each page's grant ends (pages never allocated are NULL). */
+static void fp_shmem_ungrant(struct fp_channel *ch)
 {
-	unsigned int r, seg, p;
+	unsigned int r, p;
 
 	for (r = 0; r < 2; r++)
-		for (seg = 0; seg < FP_RING_SEGS; seg++) {
-			u8 *base = ch->segs[r][seg];
+		for (p = 0; p < FP_DATA_PAGES; p++)
+			if (ch->segs[r][p])
+				fp_end_grant(ch, fp_ref_index(r, p), ch->segs[r][p]);
+	if (ch->ctrl)
+		fp_end_grant(ch, 0, ch->ctrl);
+}
 
-			ch->segs[r][seg] = NULL;
-			if (!base)
+/*
+ * Mapper: unmaps every mapped page, FP_MAP_BATCH per hypercall, and gives
+ * the pages back; a page whose unmap failed still holds the peer's frame
+ * and is leaked rather than reused.
+ */
+static void fp_shmem_unmap(struct fp_channel *ch)
+{
+	struct gnttab_unmap_grant_ref op[FP_MAP_BATCH];
+	struct page *pages[FP_MAP_BATCH];
+	struct fp_mapping *map = ch->map;
+	unsigned int i, k, c, leaked = 0;
+	int ret;
+
+	for (i = 0; i < FP_NR_PAGES; i += FP_MAP_BATCH) {
+		for (k = 0, c = 0; k < FP_MAP_BATCH && i + k < FP_NR_PAGES; k++) {
+			if (map->handles[i + k] == INVALID_GRANT_HANDLE)
 				continue;
-			if (!ch->granter) {
-				xenbus_unmap_ring_vfree(&ch->xbdev, base);
-				continue;
-			}
-			for (p = 0; p < FP_SEG_PAGES; p++)
-				fp_end_grant(ch, fp_ref_index(r, seg, p),
-					     base + p * PAGE_SIZE);
+			gnttab_set_unmap_op(&op[c],
+					    (unsigned long)page_address(map->pages[i + k]),
+					    GNTMAP_host_map, map->handles[i + k]);
+			pages[c++] = map->pages[i + k];
 		}
-	if (ch->ctrl) {
-		if (ch->granter)
-			fp_end_grant(ch, 0, ch->ctrl);
-		else
-			xenbus_unmap_ring_vfree(&ch->xbdev, ch->ctrl);
-		ch->ctrl = NULL;
+		if (!c)
+			continue;
+		ret = gnttab_unmap_refs(op, NULL, pages, c);
+		for (k = 0, c = 0; k < FP_MAP_BATCH && i + k < FP_NR_PAGES; k++) {
+			if (map->handles[i + k] == INVALID_GRANT_HANDLE)
+				continue;
+			if (ret || op[c++].status != GNTST_okay) {
+				map->pages[i + k] = NULL;	/* leaked */
+				leaked++;
+			}
+			map->handles[i + k] = INVALID_GRANT_HANDLE;
+		}
 	}
+	if (leaked)
+		pr_err_ratelimited("peer %u: %u pages failed to unmap; leaked\n",
+				   ch->peer, leaked);
+	/* Back to the pool, skipping the leaked ones. */
+	for (i = 0, c = 0; i < FP_NR_PAGES; i++)
+		if (map->pages[i])
+			map->pages[c++] = map->pages[i];
+	gnttab_free_pages(c, map->pages);
+	kfree(map);
+	ch->map = NULL;
+}
+
+static void fp_shmem_release(struct fp_channel *ch)
+{
+	if (ch->granter)
+		fp_shmem_ungrant(ch);
+	else if (ch->map)
+		fp_shmem_unmap(ch);
+	memset(ch->segs, 0, sizeof(ch->segs));
+	ch->ctrl = NULL;
 	ch->closed[0] = NULL;
 	ch->closed[1] = NULL;
 }
@@ -281,24 +404,32 @@ void fp_shmem_teardown(struct fp_channel *ch)
 	unsigned int mine = ch->granter ? FP_ROLE_GRANTER : FP_ROLE_MAPPER;
 	bool rings = ch->closed[mine] != NULL;
 
-	/* 1. The hook sees tx_open false under tx_lock and leaves the ring. */
+	/*
+	 * 1. The hook sees tx_open false under tx_lock and leaves the ring;
+	 * it kicks the peer only under the lock with tx_open set, so after
+	 * this nothing but us uses ch->irq from the TX side.
+	 */
 	spin_lock_bh(&ch->tx_lock);
 	ch->tx_open = false;
 	spin_unlock_bh(&ch->tx_lock);
 
-	/*
-	 * 2. Tell the peer. The store is ordered before the event by the
-	 * hypercall in notify_remote_via_irq(); pairs with READ_ONCE in the
-	 * peer's fp_shmem_peer_closed(), run from the irq that event raises.
-	 */
-	if (rings)
+	/* 2. Tell the peer: our closed word, then the event. */
+	if (rings) {
 		WRITE_ONCE(*ch->closed[mine], 1);
+		/*
+		 * The word before the event; pairs with the peer's read of it
+		 * in fp_shmem_peer_closed(), in the NAPI poll that this event
+		 * schedules there (after the event, so after our store).
+		 */
+		virt_wmb();
+	}
 	if (ch->irq >= 0)
 		notify_remote_via_irq(ch->irq);
 
 	/*
-	 * 3. NAPI first: the poll uses ch->irq for its late EOI. An event
-	 * after this finds NAPI disabled and schedules nothing.
+	 * 3. NAPI first: the poll uses ch->irq for its late EOI and its
+	 * kicks. An event after this finds NAPI disabled and schedules
+	 * nothing.
 	 */
 	if (ch->napi_added)
 		napi_disable(&ch->napi);
