@@ -7,25 +7,11 @@
 #include "mac_index.h"
 
 #define MAC_KEY_MASK	((1ull << 48) - 1)
-#define MAC_GOLDEN	0x9e3779b97f4a7c15ull	/* 2^64 / phi, odd */
-
-/* The MAC as a 48-bit key, byte k in bits 8k..8k+7 (any endianness). */
-static inline u64 mac_key(const u8 *mac)
-{
-	return (u64)mac[0] | (u64)mac[1] << 8 | (u64)mac[2] << 16 |
-	       (u64)mac[3] << 24 | (u64)mac[4] << 32 | (u64)mac[5] << 40;
-}
 
 /* Zero is the empty slot; bit 0 of the first byte marks group addresses. */
 static inline bool mac_key_valid(u64 key)
 {
 	return key && !(key & 1);
-}
-
-/* Fibonacci hashing: the top log2(slots) bits of key * 2^64 / phi. */
-static inline u32 mac_home(const struct sym_mac_index *idx, u64 key)
-{
-	return (u32)((key * MAC_GOLDEN) >> idx->shift) & idx->mask;
 }
 
 u32 sym_mac_index_slots(u32 n)
@@ -58,12 +44,12 @@ SYM_EXPORT(sym_mac_index_init);
 
 int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid)
 {
-	u64 key = mac_key(mac);
+	u64 key = sym_mac_key(mac);
 	u32 i, n;
 
 	if (!mac_key_valid(key))
 		return -EINVAL;
-	for (i = mac_home(idx, key), n = 0; n <= idx->mask;
+	for (i = sym_mac_index_home(idx, mac), n = 0; n <= idx->mask;
 	     i = (i + 1) & idx->mask, n++) {
 		u64 slot = idx->slot[i];
 
@@ -81,12 +67,12 @@ SYM_EXPORT(sym_mac_index_add);
 int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
 			 u16 *domid)
 {
-	u64 key = mac_key(mac);
+	u64 key = sym_mac_key(mac);
 	u32 i, n;
 
 	if (!idx || !mac_key_valid(key))
 		return -ENOENT;
-	for (i = mac_home(idx, key), n = 0; n <= idx->mask;
+	for (i = sym_mac_index_home(idx, mac), n = 0; n <= idx->mask;
 	     i = (i + 1) & idx->mask, n++) {
 		u64 slot = idx->slot[i];
 
@@ -100,8 +86,3 @@ int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
 	return -ENOENT;
 }
 SYM_EXPORT(sym_mac_index_lookup);
-
-u32 sym_mac_index_home(const struct sym_mac_index *idx, const u8 *mac)
-{
-	return mac_home(idx, mac_key(mac));
-}

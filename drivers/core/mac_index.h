@@ -71,7 +71,22 @@ int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid);
 int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
 			 u16 *domid);
 
-/* The slot where the probe for mac starts (tests build collisions with it). */
-u32 sym_mac_index_home(const struct sym_mac_index *idx, const u8 *mac);
+/* The MAC as a 48-bit key, byte k in bits 8k..8k+7 (any endianness). */
+static inline u64 sym_mac_key(const u8 *mac)
+{
+	return (u64)mac[0] | (u64)mac[1] << 8 | (u64)mac[2] << 16 |
+	       (u64)mac[3] << 24 | (u64)mac[4] << 32 | (u64)mac[5] << 40;
+}
+
+/*
+ * The slot where the probe for mac starts (tests build collisions with
+ * it): Fibonacci hashing, the top log2(slots) bits of key * 2^64 / phi.
+ */
+static inline u32 sym_mac_index_home(const struct sym_mac_index *idx,
+				     const u8 *mac)
+{
+	return (u32)((sym_mac_key(mac) * 0x9e3779b97f4a7c15ull) >> idx->shift) &
+	       idx->mask;
+}
 
 #endif /* SYM_MAC_INDEX_H */

@@ -13,9 +13,11 @@
  * MAC index: the hook maps a destination MAC to a channel without a scan
  * or a copy (fp_channel_by_mac): an immutable MAC -> domid hash
  * (drivers/core/mac_index.c) of every channel's peer, rebuilt whole under
- * fp_lock after each notifier event or load-time pass (channels come and
- * go only there), published with rcu_assign_pointer, the old one freed
- * with kfree_rcu. The hook then finds the channel by domid (xarray).
+ * fp_lock after each join, leave or migrate-in and each load-time pass
+ * (channels come and go only there; a migrate-out or our own suspend
+ * only steps them), published with rcu_replace_pointer, the old one
+ * freed with kfree_rcu. The hook then finds the channel by domid
+ * (xarray).
  *
  * Init order: workqueue, sysfs (needs symbiont_guest's directory), the
  * netdev notifier (attaches the egress hook to the NIC, now or when it
@@ -157,11 +159,13 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 	case SYMBIONT_PEER_JOIN:
 	case SYMBIONT_PEER_MIGRATE_IN:
 		fp_peer_start(peer);
+		fp_macs_rebuild();	/* channels may have come and gone */
 		break;
 	case SYMBIONT_PEER_LEAVE:
 		ch = fp_channel_find(peer->domid);
 		if (ch)
 			fp_channel_destroy(ch);
+		fp_macs_rebuild();
 		break;
 	case SYMBIONT_PEER_MIGRATE_OUT:
 		ch = fp_channel_find(peer->domid);
@@ -179,7 +183,6 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 		fp_step_all(FP_EV_START);
 		break;
 	}
-	fp_macs_rebuild();
 	mutex_unlock(&fp_lock);
 	return NOTIFY_OK;
 }

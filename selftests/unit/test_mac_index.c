@@ -48,6 +48,33 @@ static void macs_at(const struct sym_mac_index *idx, u32 home, u32 *from,
 	}
 }
 
+/* Adds macs[0..n) as domids first, first + 1, ...; the first error, or 0. */
+static int add_each(struct sym_mac_index *idx, u8 (*macs)[SYM_MAC_LEN],
+		    unsigned int n, u16 first)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = sym_mac_index_add(idx, macs[i], (u16)(first + i));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* A table of SYM_MAC_INDEX_MIN_SLOTS holding 3 MACs with one home, domids 1-3. */
+static struct sym_mac_index *chain_of_3(u32 home, u8 (*macs)[SYM_MAC_LEN])
+{
+	struct sym_mac_index *idx = new_index(SYM_MAC_INDEX_MIN_SLOTS);
+	u32 from = 0;
+
+	macs_at(idx, home, &from, macs, 3);
+	if (add_each(idx, macs, 3, 1))
+		abort();
+	return idx;
+}
+
 TEST(slots_for_load_at_most_a_quarter)
 {
 	ASSERT_EQ(8u, sym_mac_index_slots(0));
@@ -142,8 +169,7 @@ TEST(collisions_probe_on_and_wrap)
 	u16 domid;
 
 	macs_at(idx, last, &from, macs, 4);
-	for (i = 0; i < 4; i++)
-		ASSERT_EQ(0, sym_mac_index_add(idx, macs[i], 100 + i));
+	ASSERT_EQ(0, add_each(idx, macs, 4, 100));
 	/* Slots last, 0, 1, 2: the chain wrapped. */
 	ASSERT_NE(0ull, idx->slot[last]);
 	ASSERT_NE(0ull, idx->slot[0]);
@@ -160,15 +186,10 @@ TEST(collisions_probe_on_and_wrap)
 
 TEST(add_replaces_an_existing_entry)
 {
-	struct sym_mac_index *idx = new_index(SYM_MAC_INDEX_MIN_SLOTS);
 	u8 macs[3][SYM_MAC_LEN];
-	u32 from = 0;
+	struct sym_mac_index *idx = chain_of_3(3, macs);
 	u16 domid;
 
-	macs_at(idx, 3, &from, macs, 3);
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[0], 1));
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 2));
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[2], 3));
 	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 20));
 	ASSERT_EQ(3u, idx->count);
 	ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[1], &domid));
@@ -210,16 +231,11 @@ TEST(full_table_refuses_adds_and_still_answers)
  */
 TEST(removal_by_rebuild_keeps_the_chain)
 {
-	struct sym_mac_index *idx = new_index(SYM_MAC_INDEX_MIN_SLOTS);
 	struct sym_mac_index *next = new_index(SYM_MAC_INDEX_MIN_SLOTS);
 	u8 macs[3][SYM_MAC_LEN];
-	u32 from = 0;
+	struct sym_mac_index *idx = chain_of_3(5, macs);
 	u16 domid;
 
-	macs_at(idx, 5, &from, macs, 3);
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[0], 1));
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 2));
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[2], 3));
 	/* The new table, without macs[1]; the old one is unchanged. */
 	ASSERT_EQ(0, sym_mac_index_add(next, macs[0], 1));
 	ASSERT_EQ(0, sym_mac_index_add(next, macs[2], 3));
