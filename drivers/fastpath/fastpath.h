@@ -6,8 +6,9 @@
  *
  * Files and data flow:
  *   main.c       module lifetime, parameters, the symbiont notifier
- *                (peer join/leave/migrate, own suspend) and the netdev
- *                notifier that attaches to the NIC
+ *                (peer join/leave/migrate, own suspend), the netdev
+ *                notifier that attaches to the NIC, and the hook's RCU
+ *                MAC -> domid index (drivers/core/mac_index.c)
  *   channel.c    channel objects and the one state machine (fp_step)
  *   shmem.c      the resources of a connected channel: granted or mapped
  *                pages, the event channel, NAPI; set up and torn down
