@@ -9,9 +9,10 @@
 # SYMBIONT_SYSFS / SYMBIONT_EVENTS, and checks exact output, JSON validity,
 # exit codes and that every error is one line on stderr.
 #
-# A tmpfs file has no sysfs poll semantics, so "watch" runs in its 100 ms
-# re-check fallback here; the background writer below changes the tree
-# atomically (rename) as the kernel's generation bump would.
+# A file outside sysfs has no sysfs poll semantics, so "watch" runs in its
+# 100 ms re-check fallback here; the tests change the tree atomically
+# (rename), and only once the watcher has taken its baseline listing and
+# printed the change before (see serve_role).
 #
 # Usage: test-tool.sh            (builds the tool with make)
 #        SYMBIONT_BIN=/path/to/symbiont test-tool.sh
@@ -48,18 +49,52 @@ ok() {		# ok DESC -- result of the previous assertion in $fail
 	fi
 }
 
+# Nothing here is paced by a fixed sleep: a test waits for the event it
+# needs (a line printed, a file opened, an exit), polling every 50 ms for
+# at most WAIT_S seconds. A loaded machine only makes the tests slower; a
+# broken tool makes them fail, never hang.
+WAIT_S=30
+
+wait_for() {	# wait_for CMD...: until CMD succeeds; else 1, noted in $fail
+	local i
+	for ((i = 0; i < WAIT_S * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	fail="$fail; nothing after ${WAIT_S} s waiting for: $*"
+	return 1
+}
+
+running() { kill -0 "$1" 2>/dev/null; }
+exited() { ! running "$1"; }
+
 run() {		# run CMD...: stdout in $TMP/out, stderr in $TMP/err, $rc
-	"$@" >"$TMP/out" 2>"$TMP/err"
+	timeout "$WAIT_S" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 }
 
-# expect_out DESC EXPECTED CMD...: exit 0, exact stdout, empty stderr
-expect_out() {
+# start CMD...: run in the background like run (pid $bpid); finish waits
+# for it to exit (killed after WAIT_S) and sets $rc
+start() {
+	"$@" >"$TMP/out" 2>"$TMP/err" &
+	bpid=$!
+	bg_pids+=("$bpid")
+}
+
+finish() {
+	wait_for exited "$bpid" || kill -KILL "$bpid"
+	wait "$bpid"
+	rc=$?
+}
+
+# printed N: the background command printed N lines, or exited (so that
+# waiting for output it will never print ends at once)
+printed() { [ "$(wc -l <"$TMP/out")" -ge "$1" ] || exited "$bpid"; }
+
+# check_out DESC EXPECTED: exit 0, exact stdout, empty stderr
+check_out() {
 	local desc=$1 want=$2
-	shift 2
-	run "$@"
-	fail=
-	[ "$rc" = 0 ] || fail="exit $rc, want 0"
+	[ "$rc" = 0 ] || fail="$fail; exit $rc, want 0"
 	[ -s "$TMP/err" ] && fail="$fail; stderr: $(head -c 300 "$TMP/err")"
 	if [ "$(cat "$TMP/out")" != "$want" ]; then
 		fail="$fail; stdout differs:
@@ -68,14 +103,11 @@ $(diff <(printf '%s\n' "$want") "$TMP/out" | head -20)"
 	ok "$desc"
 }
 
-# expect_err DESC RC MESSAGE CMD...: exit RC, stderr exactly one line equal
-# to MESSAGE (or, if MESSAGE starts with ~, containing the rest of it)
-expect_err() {
+# check_err DESC RC MESSAGE: exit RC, stderr exactly one line equal to
+# MESSAGE (or, if MESSAGE starts with ~, containing the rest of it)
+check_err() {
 	local desc=$1 want_rc=$2 msg=$3 line
-	shift 3
-	run "$@"
-	fail=
-	[ "$rc" = "$want_rc" ] || fail="exit $rc, want $want_rc"
+	[ "$rc" = "$want_rc" ] || fail="$fail; exit $rc, want $want_rc"
 	[ "$(wc -l <"$TMP/err")" = 1 ] || fail="$fail; stderr has $(wc -l <"$TMP/err") lines: $(head -c 300 "$TMP/err")"
 	line=$(head -n1 "$TMP/err")
 	case "$line" in
@@ -93,14 +125,11 @@ expect_err() {
 	ok "$desc"
 }
 
-# expect_json DESC PYEXPR CMD...: exit 0, stdout is JSON lines, each valid
+# check_json DESC PYEXPR: exit 0, stdout is JSON lines, each valid
 # (python3 -m json.tool) and PYEXPR over the list of objects `d` is true
-expect_json() {
+check_json() {
 	local desc=$1 expr=$2
-	shift 2
-	run "$@"
-	fail=
-	[ "$rc" = 0 ] || fail="exit $rc, want 0: $(head -c 300 "$TMP/err")"
+	[ "$rc" = 0 ] || fail="$fail; exit $rc, want 0: $(head -c 300 "$TMP/err")"
 	[ -s "$TMP/err" ] && fail="$fail; stderr: $(head -c 300 "$TMP/err")"
 	if ! python3 -m json.tool --json-lines "$TMP/out" >/dev/null 2>"$TMP/pyerr"; then
 		fail="$fail; invalid JSON: $(head -c 300 "$TMP/pyerr")"
@@ -108,10 +137,23 @@ expect_json() {
 import json, sys
 d = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 sys.exit(0 if ('"$expr"') else 1)' "$TMP/out" 2>"$TMP/pyerr"; then
-		fail="$fail; check failed: $expr: $(head -c 300 "$TMP/out") $(head -c 300 "$TMP/pyerr")"
+		fail="$fail; check failed: $expr: $(head -c 600 "$TMP/out") $(head -c 300 "$TMP/pyerr")"
 	fi
 	ok "$desc"
 }
+
+# expect CHECK N ARG1..ARGN CMD...: run CMD, then CHECK ARG1..ARGN
+expect() {
+	local check=$1 args=("${@:3:$2}")
+	shift $(($2 + 2))
+	fail=
+	run "$@"
+	"$check" "${args[@]}"
+}
+
+expect_out() { expect check_out 2 "$@"; }	# DESC EXPECTED CMD...
+expect_err() { expect check_err 3 "$@"; }	# DESC RC MESSAGE CMD...
+expect_json() { expect check_json 2 "$@"; }	# DESC PYEXPR CMD...
 
 # --- fixtures ---------------------------------------------------------------
 
@@ -403,113 +445,186 @@ expect_err "events: device missing while module loaded" 1 \
 	"symbiont: cannot open $TMP/no-dev: No such file or directory" \
 	env SYMBIONT_EVENTS="$TMP/no-dev" "$BIN" events
 
-# events --follow on a regular file: new lines appear, SIGTERM exits 0
+# events --follow on a regular file: the records there, then one appended
+# once they are out (so it can only be printed by following); SIGTERM then
+# exits 0 (signals are set up before the first line is printed)
 cp "$EV" "$TMP/ev-follow"
-SYMBIONT_EVENTS="$TMP/ev-follow" "$BIN" events -f -j >"$TMP/follow.out" 2>"$TMP/follow.err" &
-fpid=$!
-bg_pids+=("$fpid")
-sleep 0.4
-echo "seq=11 ts=100000000000 kind=leave domid=3 prev=- uuid=$(uuid 3) name=vm3" >>"$TMP/ev-follow"
-for _ in $(seq 50); do
-	grep -q '"seq":11' "$TMP/follow.out" && break
-	sleep 0.1
-done
-kill -TERM "$fpid"
-wait "$fpid"
-frc=$?
 fail=
-[ "$frc" = 0 ] || fail="exit $frc after SIGTERM"
-[ "$(wc -l <"$TMP/follow.out")" = 5 ] || fail="$fail; $(wc -l <"$TMP/follow.out") lines, want 5"
-tail -n1 "$TMP/follow.out" | grep -q '^{"seq":11,"kind":"leave",' || fail="$fail; last line: $(tail -n1 "$TMP/follow.out")"
-[ -s "$TMP/follow.err" ] && fail="$fail; stderr: $(cat "$TMP/follow.err")"
+start env SYMBIONT_EVENTS="$TMP/ev-follow" "$BIN" events -f -j
+if wait_for printed 4; then
+	echo "seq=11 ts=100000000000 kind=leave domid=3 prev=- uuid=$(uuid 3) name=vm3" >>"$TMP/ev-follow"
+	wait_for printed 5
+fi
+running "$bpid" || fail="$fail; not running before SIGTERM"
+kill -TERM "$bpid" 2>/dev/null
+finish
+[ "$rc" = 0 ] || fail="$fail; exit $rc after SIGTERM"
+[ "$(wc -l <"$TMP/out")" = 5 ] || fail="$fail; $(wc -l <"$TMP/out") lines, want 5"
+tail -n1 "$TMP/out" | grep -q '^{"seq":11,"kind":"leave",' || fail="$fail; last line: $(tail -n1 "$TMP/out")"
+[ -s "$TMP/err" ] && fail="$fail; stderr: $(cat "$TMP/err")"
 ok "events --follow prints appended records, exits 0 on SIGTERM"
 
 # --- watch ------------------------------------------------------------------
 
-# mutate ROOT: join 7, 7 starts migrating, 7 reappears as 9, 3 leaves
+# A watcher's changes are relative to its baseline listing, so a test
+# changes the tree only once that baseline is taken. watch reads role once
+# at the start of every listing (the baseline, then one per 100 ms
+# re-check): serve_role ROOT makes ROOT/role a FIFO that a background loop
+# feeds, adding a line to ROOT/.opens after each open. Open k+1 can only
+# follow the end of listing k, and listing k starts no earlier than open k.
+# Each open gets a FIFO of its own, swapped in before the writer closes, so
+# a reader sees one value and then end of file.
+serve_role() {
+	local root=$1 role
+	role=$(cat "$root/role")
+	rm "$root/role"
+	mkfifo "$root/role"
+	: >"$root/.opens"
+	(
+		while mkfifo "$root/.role.next"; do
+			exec 3>"$root/role"
+			printf '%s\n' "$role" >&3
+			mv "$root/.role.next" "$root/role"
+			exec 3>&-
+			echo >>"$root/.opens"
+		done
+	) 2>/dev/null &
+	server=$!
+	bg_pids+=("$server")
+}
+
+# opened ROOT N: role was opened N times, or the watcher exited
+opened() { [ "$(wc -l <"$1/.opens")" -ge "$2" ] || exited "$bpid"; }
+
+# watch_start ROOT ARGS...: "watch ARGS" on ROOT in the background (see
+# start), returning once its baseline listing is complete (open 2)
+watch_start() {
+	local root=$1
+	shift
+	serve_role "$root"
+	start env SYMBIONT_SYSFS="$root" "$BIN" watch "$@"
+	wait_for opened "$root" 2
+}
+
+# relisted ROOT: returns once a listing that started after the call is
+# complete. Of the opens not yet counted, at most one came before the call
+# (the server counts after it writes): open c + 2 came after it, and open
+# c + 3 ends that listing.
+relisted() {
+	local c
+	c=$(wc -l <"$1/.opens")
+	wait_for opened "$1" $((c + 3))
+}
+
+# watch_end: wait for the watcher to exit ($rc) and stop its role server
+watch_end() {
+	finish
+	kill "$server" 2>/dev/null
+}
+
+# mutate ROOT: join 7, 7 starts migrating, 7 reappears as 9, 3 leaves; each
+# step once the watcher printed the one before. Each step bumps the
+# generation first, so the listing that shows a change has its generation.
 mutate() {
-	local r=$1 gen=100
-	sleep 0.4
-	add_peer "$r" peers 7; put "$r/generation" $((gen += 1)); sleep 0.4
-	put "$r/peers/7/state" migrating; put "$r/generation" $((gen += 1)); sleep 0.4
-	mv "$r/peers/7" "$r/peers/9"; put "$r/peers/9/state" joined
-	put "$r/generation" $((gen += 1)); sleep 0.4
-	mv "$r/peers/3" "$r/gone-3"; put "$r/generation" $((gen += 1))
+	local r=$1
+	put "$r/generation" 101
+	add_peer "$r" peers 7
+	wait_for printed 1 || return
+	put "$r/generation" 102
+	put "$r/peers/7/state" migrating
+	wait_for printed 2 || return
+	put "$r/generation" 103
+	mv "$r/peers/7" "$r/peers/9"
+	put "$r/peers/9/state" joined
+	wait_for printed 4 || return
+	put "$r/generation" 104
+	mv "$r/peers/3" "$r/gone-3"
 }
 
 W=$TMP/watch1
 mk_guest "$W"
 add_peer "$W" peers 3
-mutate "$W" &
-bg_pids+=($!)
-expect_out "watch: join, update, move, leave (human)" \
+fail=
+watch_start "$W" --count 5 && mutate "$W"
+watch_end
+check_out "watch: join, update, move, leave (human)" \
 "+ 7 vm7 00:16:3e:00:00:07 joined
 * 7 vm7 state joined -> migrating
 ~ 7 -> 9 vm7 moved
 * 9 vm7 state migrating -> joined
-- 3 vm3 left" \
-	env SYMBIONT_SYSFS="$W" "$BIN" watch --count 5 --timeout 5
-wait
+- 3 vm3 left"
 
 W=$TMP/watch2
 mk_guest "$W"
 add_peer "$W" peers 3
-mutate "$W" &
-bg_pids+=($!)
-expect_json "watch -j: one JSON object per change" \
-	'[(c["change"], c["domid"], c["prev"], c["field"]) for c in d] == [("join", 7, None, None), ("update", 7, None, "state"), ("move", 9, 7, None), ("update", 9, None, "state"), ("leave", 3, None, None)] and d[1]["old"] == "joined" and d[1]["new"] == "migrating" and d[4]["generation"] == 104 and all(set(c) == {"change", "generation", "seen_ns", "domid", "prev", "name", "uuid", "mac", "state", "field", "old", "new"} for c in d)' \
-	env SYMBIONT_SYSFS="$W" "$BIN" -j watch --count 5 --timeout 5
-wait
+fail=
+watch_start "$W" -j --count 5 && mutate "$W"
+watch_end
+check_json "watch -j: one JSON object per change" \
+	'[(c["change"], c["domid"], c["prev"], c["field"]) for c in d] == [("join", 7, None, None), ("update", 7, None, "state"), ("move", 9, 7, None), ("update", 9, None, "state"), ("leave", 3, None, None)] and d[1]["old"] == "joined" and d[1]["new"] == "migrating" and [c["generation"] for c in d] == [101, 102, 103, 103, 104] and all(set(c) == {"change", "generation", "seen_ns", "domid", "prev", "name", "uuid", "mac", "state", "field", "old", "new"} for c in d)'
 
 W=$TMP/watch3
 mk_dom0 "$W"
 add_peer "$W" members 3 joined "$(mac 3)" red
-( sleep 0.4; add_peer "$W" members 8 joined "" blue; put "$W/generation" 43 ) &
-bg_pids+=($!)
-expect_out "watch on dom0: join shows group" \
-	"+ 8 vm8 - joined group=blue" \
-	env SYMBIONT_SYSFS="$W" "$BIN" watch --count 1 --timeout 5
-wait
+fail=
+if watch_start "$W" --count 1; then
+	put "$W/generation" 43
+	add_peer "$W" members 8 joined "" blue
+fi
+watch_end
+check_out "watch on dom0: join shows group" "+ 8 vm8 - joined group=blue"
 
-start=$(date +%s%N)
+t0=$(date +%s%N)
 expect_err "watch --timeout with no change exits 1" 1 \
 	"symbiont: watch: no change within 0.300 seconds" \
 	env SYMBIONT_SYSFS="$G1" "$BIN" watch --timeout 0.3
-el=$((($(date +%s%N) - start) / 1000000))
+el=$((($(date +%s%N) - t0) / 1000000))
 fail=
-[ "$el" -ge 300 ] && [ "$el" -lt 3000 ] || fail="took ${el} ms"
-ok "watch --timeout waits about as long as asked"
+[ "$el" -ge 300 ] || fail="exited after ${el} ms"
+ok "watch --timeout waits at least as long as asked"
 
+# a change outside the listing, then (once a whole listing has seen it) one
+# inside: the first line printed must be the second change
 W=$TMP/watch4
 mk_guest "$W"
-( sleep 0.3; put "$W/self/state" migrating; put "$W/generation" 8 ) &
-bg_pids+=($!)
-expect_err "watch ignores changes outside the listing (self/state)" 1 \
-	"~no change within 1.000 seconds" env SYMBIONT_SYSFS="$W" "$BIN" watch -t 1
-wait
+fail=
+if watch_start "$W" --count 1; then
+	put "$W/generation" 8
+	put "$W/self/state" migrating
+	if relisted "$W"; then
+		put "$W/generation" 9
+		add_peer "$W" peers 8
+	fi
+fi
+watch_end
+check_out "watch ignores changes outside the listing (self/state)" \
+	"+ 8 vm8 00:16:3e:00:00:08 joined"
 
 B=$TMP/watch5
 mk_guest "$B"
-( sleep 0.3; mkdir "$B/peers/zz"; put "$B/generation" 8 ) &
-bg_pids+=($!)
-expect_err "watch: malformed value appearing later is an error" 1 \
-	"symbiont: $B/peers: malformed domid directory name \"zz\"" \
-	env SYMBIONT_SYSFS="$B" "$BIN" watch --timeout 5
-wait
+fail=
+if watch_start "$B"; then
+	put "$B/generation" 8
+	mkdir "$B/peers/zz"
+fi
+watch_end
+check_err "watch: malformed value appearing later is an error" 1 \
+	"symbiont: $B/peers: malformed domid directory name \"zz\""
 
+# signalled once in its loop (baseline taken, so signals are set up)
 for sig in INT TERM; do
-	SYMBIONT_SYSFS="$G1" "$BIN" watch >"$TMP/sig.out" 2>"$TMP/sig.err" &
-	wpid=$!
-	bg_pids+=("$wpid")
-	sleep 0.3
+	W=$TMP/watch-$sig
+	mk_guest "$W"
+	add_peer "$W" peers 3
 	fail=
-	kill -0 "$wpid" 2>/dev/null || fail="watch was not running when signalled"
-	kill -"$sig" "$wpid"
-	wait "$wpid"
-	wrc=$?
-	[ "$wrc" = 0 ] || fail="$fail; exit $wrc"
-	[ -s "$TMP/sig.err" ] && fail="$fail; stderr: $(cat "$TMP/sig.err")"
-	[ -s "$TMP/sig.out" ] && fail="$fail; stdout: $(cat "$TMP/sig.out")"
+	if watch_start "$W"; then
+		running "$bpid" || fail="$fail; not running when signalled"
+		kill -"$sig" "$bpid" 2>/dev/null
+	fi
+	watch_end
+	[ "$rc" = 0 ] || fail="$fail; exit $rc"
+	[ -s "$TMP/err" ] && fail="$fail; stderr: $(cat "$TMP/err")"
+	[ -s "$TMP/out" ] && fail="$fail; stdout: $(cat "$TMP/out")"
 	ok "watch exits 0 on SIG$sig"
 done
 

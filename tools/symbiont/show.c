@@ -15,12 +15,12 @@ static void self_human(const struct sym_self *s)
 {
 	printf("role:       %s\n", sym_role_name(s->role));
 	if (s->role == SYM_ROLE_GUEST) {
-		printf("domid:      %u\n", s->domid);
-		printf("name:       %s\n", sym_dash(s->name));
-		printf("uuid:       %s\n", sym_dash(s->uuid));
-		printf("mac:        %s\n", sym_dash(s->mac));
-		printf("group:      %s\n", sym_dash(s->group));
-		printf("state:      %s\n", sym_dash(s->state));
+		printf("domid:      %u\n", s->vm.domid);
+		printf("name:       %s\n", sym_dash(s->vm.name));
+		printf("uuid:       %s\n", sym_dash(s->vm.uuid));
+		printf("mac:        %s\n", sym_dash(s->vm.mac));
+		printf("group:      %s\n", sym_dash(s->vm.group));
+		printf("state:      %s\n", sym_dash(s->vm.state));
 	}
 	printf("generation: %" PRIu64 "\n", s->generation);
 	printf("mode:       %s\n", s->mode);
@@ -38,17 +38,17 @@ static void self_json(const struct sym_self *s)
 	json_str(f, sym_role_name(s->role));
 	if (s->role == SYM_ROLE_GUEST) {
 		json_key(f, "domid", false);
-		fprintf(f, "%u", s->domid);
+		fprintf(f, "%u", s->vm.domid);
 		json_key(f, "name", false);
-		json_str_or_null(f, s->name);
+		json_str_or_null(f, s->vm.name);
 		json_key(f, "uuid", false);
-		json_str_or_null(f, s->uuid);
+		json_str_or_null(f, s->vm.uuid);
 		json_key(f, "mac", false);
-		json_str_or_null(f, s->mac);
+		json_str_or_null(f, s->vm.mac);
 		json_key(f, "group", false);
-		json_str_or_null(f, s->group);
+		json_str_or_null(f, s->vm.group);
 		json_key(f, "state", false);
-		json_str_or_null(f, s->state);
+		json_str_or_null(f, s->vm.state);
 	}
 	json_key(f, "generation", false);
 	fprintf(f, "%" PRIu64, s->generation);

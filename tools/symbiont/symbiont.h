@@ -108,13 +108,7 @@ struct sym_self {
 	char mode[SYM_WORD_LEN];
 	u64 poll_ms;
 	size_t count;			/* peers (guest) or members (dom0) */
-	/* guest only */
-	u16 domid;
-	char uuid[SYM_UUID_STR_LEN + 1];
-	char name[SYM_NAME_MAX + 1];
-	char mac[SYM_MAC_STR_LEN + 1];
-	char group[SYM_NAME_MAX + 1];
-	char state[SYM_WORD_LEN];
+	struct sym_entry vm;		/* guest only: self/ */
 };
 
 const char *sym_role_name(enum sym_role role);

@@ -72,7 +72,8 @@ struct field {
 #define FIELD(f, k, m) { f, k, offsetof(struct sym_entry, m), \
 			 sizeof(((struct sym_entry *)0)->m) }
 
-static const struct field guest_fields[] = {
+/* peers/<domid>/ */
+static const struct field peer_fields[] = {
 	FIELD("uuid", SYM_K_UUID, uuid),
 	FIELD("mac", SYM_K_MAC, mac),
 	FIELD("name", SYM_K_NAME, name),
@@ -80,7 +81,8 @@ static const struct field guest_fields[] = {
 	{ NULL, 0, 0, 0 },
 };
 
-static const struct field dom0_fields[] = {
+/* members/<domid>/ and self/: a VM with its group */
+static const struct field vm_fields[] = {
 	FIELD("uuid", SYM_K_UUID, uuid),
 	FIELD("name", SYM_K_NAME, name),
 	FIELD("mac", SYM_K_MAC, mac),
@@ -96,8 +98,8 @@ static const struct field dom0_fields[] = {
 static int load_entry(const char *dir, enum sym_role role, bool strict,
 		      struct sym_entry *e)
 {
-	const struct field *f = role == SYM_ROLE_DOM0 ? dom0_fields :
-							guest_fields;
+	const struct field *f = role == SYM_ROLE_DOM0 ? vm_fields :
+							peer_fields;
 	char path[PATH_MAX];
 	struct stat st;
 	int r;
@@ -200,6 +202,8 @@ void sym_free_view(struct sym_view *view)
 /* What "symbiont self" shows. */
 int sym_load_self(struct sym_self *self)
 {
+	const struct field *f;
+	char path[PATH_MAX];
 	struct sym_view view;
 	u64 domid;
 
@@ -220,17 +224,13 @@ int sym_load_self(struct sym_self *self)
 
 	if (read_root_num("self/domid", SYM_K_DOMID, &domid))
 		return -1;
-	self->domid = (u16)domid;
-	if (read_root_value("self/uuid", SYM_K_UUID, self->uuid,
-			    sizeof(self->uuid)) ||
-	    read_root_value("self/name", SYM_K_NAME, self->name,
-			    sizeof(self->name)) ||
-	    read_root_value("self/mac", SYM_K_MAC, self->mac,
-			    sizeof(self->mac)) ||
-	    read_root_value("self/group", SYM_K_NAME, self->group,
-			    sizeof(self->group)) ||
-	    read_root_value("self/state", SYM_K_STATE, self->state,
-			    sizeof(self->state)))
-		return -1;
+	self->vm.domid = (u16)domid;
+	for (f = vm_fields; f->file; f++) {
+		if (sym_path(path, sizeof(path), "%s/self/%s", sym_sysfs_root(),
+			     f->file) ||
+		    sym_read_value(path, f->kind, (char *)&self->vm + f->off,
+				   f->size, true))
+			return -1;
+	}
 	return 0;
 }
