@@ -23,7 +23,6 @@
 #include "watch.h"
 #include "guest.h"
 
-#define SYMBIONT_PROTOCOL_VERSION "1"
 
 static struct sym_watch domid_watch;
 static struct work_struct refresh_work;
@@ -148,7 +147,7 @@ int symbiont_self_announce(enum sym_announce state)
 		err = sym_xs_rm(&symbiont_stats.xs, XBT_NIL, "data/symbiont", "");
 	} else {
 		err = sym_xs_write(&symbiont_stats.xs, XBT_NIL, "data/symbiont",
-				   "version", SYMBIONT_PROTOCOL_VERSION);
+				   "version", SYM_PROTOCOL_VERSION);
 		if (!err)
 			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
 					   "data/symbiont", "state",
