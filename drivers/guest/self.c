@@ -23,7 +23,6 @@
 #include "watch.h"
 #include "guest.h"
 
-
 static struct sym_watch domid_watch;
 static struct work_struct refresh_work;
 static DEFINE_MUTEX(self_lock);
