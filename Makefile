@@ -37,6 +37,8 @@ help:
 	@echo "make bench-discovery [BENCH_N=20]   discovery latency/cost benchmark"
 	@echo "make bench-fastpath [BENCH_ROUNDS=3 BENCH_T=10]   fast path vs netfront"
 	@echo "make check-debug   the testbed tests on a lockdep+kmemleak kernel (builds it once)"
+	@echo "make deb       the Debian packages symbiont-dkms and symbiont-tools (out/deb)"
+	@echo "make check-deb the packages installed in a clean Debian 12 root, DKMS, testbed smoke"
 
 deps:
 	@scripts/deps.sh
@@ -86,6 +88,19 @@ bench-fastpath: modules-test tool
 
 check: modules modules-test tool
 	@scripts/check
+
+# Debian packages (symbiont-dkms, symbiont-tools) into $(OUT)/deb, with
+# lintian; and their test as a user installs them (not part of check:
+# a Debian 12 root, DKMS, then a testbed boot with the modules DKMS built).
+.PHONY: deb check-deb
+deb:
+	@scripts/deps.sh deb
+	@scripts/deb
+
+check-deb:
+	@scripts/deps.sh check-deb
+	@scripts/deb
+	@scripts/check-deb
 
 # Not part of check: builds a debug kernel (once, cached in $(OUT)/debug-kernel)
 # and the modules against it, then runs the integration stage on it.

@@ -38,6 +38,33 @@ apt_update_once() {
 	apt_updated=1
 }
 
+# Modes for the package targets; plain `deps.sh` (make check) is unchanged.
+#   deps.sh deb        only what `make deb` needs, then stop
+#   deps.sh check-deb  the default set (the testbed) plus that and mmdebstrap
+deb_pkgs="debhelper dh-dkms lintian dpkg-dev git"
+mode=${1:-}
+case "$mode" in
+"") ;;
+deb)
+	missing=""
+	for p in $deb_pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		need_root "$missing"
+		apt_update_once
+		log "apt-get install$missing"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $missing >/dev/null
+	fi
+	log "ok: Debian packaging tools"
+	exit 0
+	;;
+check-deb) host_pkgs="$host_pkgs $deb_pkgs mmdebstrap" ;;
+*) echo "deps: unknown mode '$mode' (deb, check-deb)" >&2; exit 2 ;;
+esac
+
 missing=""
 for p in $host_pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
