@@ -41,7 +41,7 @@ apt_update_once() {
 # Modes for the package targets; plain `deps.sh` (make check) is unchanged.
 #   deps.sh deb        only what `make deb` needs, then stop
 #   deps.sh check-deb  the default set (the testbed) plus that and mmdebstrap
-deb_pkgs="debhelper dh-dkms lintian dpkg-dev git"
+deb_pkgs="debhelper dh-dkms lintian dpkg-dev git groff-base python3"
 mode=${1:-}
 case "$mode" in
 "") ;;
