@@ -19,6 +19,11 @@
 #include <linux/slab.h>
 #include "guest.h"
 
+/* The public API's sizes are the core's, spelled for other modules. */
+static_assert(SYMBIONT_UUID_LEN == SYM_UUID_STR_LEN);
+static_assert(SYMBIONT_NAME_MAX == SYM_NAME_MAX);
+static_assert(sizeof_field(struct symbiont_peer, mac) == SYM_MAC_LEN);
+
 struct peer_table {
 	struct rcu_head rcu;
 	struct sym_peer_set set;	/* must stay last: flexible */
