@@ -50,7 +50,7 @@ define kbuild
 	@mkdir -p $(1)
 	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/drivers $(CURDIR)/include $(1)/
 	@find $(1) -xtype l -delete
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(1) W=1 \
+	+@$(MAKE) --no-print-directory -C $(KDIR) M=$(1) W=1 \
 		SYMBIONT_FAULT_INJECTION=$(2) modules 2>&1 | tee $(1).log
 	@! grep -q 'warning:' $(1).log || \
 		{ echo "kernel build produced warnings (see $(1).log)" >&2; exit 1; }
