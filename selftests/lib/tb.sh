@@ -287,6 +287,8 @@ head -c 60000 /tmp/kmemleak.out'
 # no unreferenced object. Each full kmemleak report lands in
 # $TB_RESULTS/kmemleak-<where>.log. A last dmesg check covers the scans.
 tb_debug_checks() {
+	TB_N=0
+	TB_FAILED=0
 	tb_header
 	for _where in dom0 $(tb_guests); do
 		_probe=$(tb_on "$_where" "$TB_DEBUG_PROBE")
