@@ -12,6 +12,9 @@
  * the new domain joins first (entry claimed) and the old one's disappearance
  * drops it.
  *
+ * sym_identity_same() is what dom0 asks on every reconcile of a member: a
+ * "no" means a new domain is behind the domid (the old one is gone).
+ *
  * Locking/lifetime: caller serialises; no allocation.
  */
 #include "membership.h"
@@ -219,6 +222,17 @@ struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announ
 	return sym_stay(SYM_MEMBER_NONE);
 }
 SYM_EXPORT(sym_member_step);
+
+bool sym_identity_same(const struct sym_identity *was,
+		       const struct sym_identity *now)
+{
+	if (strncmp(was->uuid, now->uuid, sizeof(was->uuid)) ||
+	    strncmp(was->name, now->name, sizeof(was->name)))
+		return false;
+	return !was->has_mac || !now->has_mac ||
+	       !memcmp(was->mac, now->mac, SYM_MAC_LEN);
+}
+SYM_EXPORT(sym_identity_same);
 
 const char *sym_member_state_name(enum sym_member_state state)
 {

@@ -75,6 +75,27 @@ struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announ
 				      bool domain_alive, u16 domid, const char *uuid,
 				      struct sym_departed_set *departed);
 
+/*
+ * A domain's trusted identity: what dom0 reads from the toolstack's nodes
+ * (uuid from /local/domain/<d>/vm, name, MAC of its first vif). An unknown
+ * uuid or name is "".
+ */
+struct sym_identity {
+	char uuid[SYM_UUID_STR_LEN + 1];
+	char name[SYM_NAME_MAX + 1];
+	bool has_mac;
+	u8 mac[SYM_MAC_LEN];
+};
+
+/*
+ * Whether now still describes the domain was described, i.e. no other
+ * domain took its domid: uuid and name equal (unknown counts as a value),
+ * and the MACs equal when both are known (a vif backend that is gone, as
+ * during a save, says nothing).
+ */
+bool sym_identity_same(const struct sym_identity *was,
+		       const struct sym_identity *now);
+
 /* "none", "joined", "migrating"; "invalid" else. */
 const char *sym_member_state_name(enum sym_member_state state);
 

@@ -376,3 +376,121 @@ TEST(repeated_migrations_of_one_vm_use_one_slot)
 		used += departed.slot[i].used;
 	ASSERT_EQ(0, used);
 }
+
+static struct sym_identity ident(const char *uuid, const char *name,
+				 const char *mac)
+{
+	struct sym_identity id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.uuid, sizeof(id.uuid), "%s", uuid);
+	snprintf(id.name, sizeof(id.name), "%s", name);
+	id.has_mac = mac != NULL;
+	if (mac)
+		memcpy(id.mac, mac, SYM_MAC_LEN);
+	return id;
+}
+
+#define MAC_1 "\x00\x16\x3e\x00\x00\x01"
+#define MAC_2 "\x00\x16\x3e\x00\x00\x02"
+
+TEST(identity_same_compares_uuid_name_and_known_macs)
+{
+	struct sym_identity a = ident(UUID_A, "web", MAC_1);
+	struct sym_identity b;
+
+	ASSERT_TRUE(sym_identity_same(&a, &a));
+	b = ident(UUID_B, "web", MAC_1);
+	ASSERT_FALSE(sym_identity_same(&a, &b));
+	b = ident(UUID_A, "web2", MAC_1);
+	ASSERT_FALSE(sym_identity_same(&a, &b));
+	b = ident(UUID_A, "web", MAC_2);
+	ASSERT_FALSE(sym_identity_same(&a, &b));
+	/* A vif backend that is gone (or not there yet) says nothing. */
+	b = ident(UUID_A, "web", NULL);
+	ASSERT_TRUE(sym_identity_same(&a, &b));
+	ASSERT_TRUE(sym_identity_same(&b, &a));
+	/* An unknown uuid or name is a value like any other. */
+	b = ident("", "web", MAC_1);
+	ASSERT_FALSE(sym_identity_same(&a, &b));
+	ASSERT_FALSE(sym_identity_same(&b, &a));
+	b = ident(UUID_A, "", MAC_1);
+	ASSERT_FALSE(sym_identity_same(&a, &b));
+	a = ident("", "", NULL);
+	b = ident("", "", NULL);
+	ASSERT_TRUE(sym_identity_same(&a, &b));
+	/* Bytes after the terminator do not count. */
+	a = ident(UUID_A, "web", MAC_1);
+	b = a;
+	b.name[4] = 'x';
+	ASSERT_TRUE(sym_identity_same(&a, &b));
+}
+
+/*
+ * What the glue does on each reconcile of a member: the identity it read
+ * now differs from the one it holds, so the old domain is gone (the step
+ * a vanished domain takes) and the new one starts from none.
+ */
+static void recheck(struct dom0 *d, u16 domid, enum sym_announce ann,
+		    const struct sym_identity *was, const struct sym_identity *now)
+{
+	if (d->member[domid] != SYM_MEMBER_NONE && !sym_identity_same(was, now))
+		fire(d, domid, ann, false, was->uuid, was->name);	/* to none */
+	fire(d, domid, ann, true, now->uuid, now->name);
+}
+
+TEST(domid_reused_while_joined_is_lost_then_join)
+{
+	struct sym_identity a = ident(UUID_A, "web", MAC_1);
+	struct sym_identity b = ident(UUID_B, "db", MAC_2);
+	struct dom0 d;
+
+	dom0_init(&d);
+	fire(&d, 7, SYM_ANNOUNCE_JOINED, true, UUID_A, "web");
+	recheck(&d, 7, SYM_ANNOUNCE_JOINED, &a, &a);	/* same: nothing */
+	recheck(&d, 7, SYM_ANNOUNCE_JOINED, &a, &b);
+	recheck(&d, 7, SYM_ANNOUNCE_JOINED, &b, &a);	/* and back */
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("kind=lost domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_B " name=db", next_line(&d));
+	ASSERT_STREQ("kind=lost domid=7 prev=- uuid=" UUID_B " name=db", next_line(&d));
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("", next_line(&d));
+	ASSERT_EQ(SYM_MEMBER_JOINED, d.member[7]);
+}
+
+TEST(domid_reused_by_one_not_yet_joined_is_lost_only)
+{
+	struct sym_identity a = ident(UUID_A, "web", MAC_1);
+	struct sym_identity b = ident(UUID_B, "db", NULL);
+	struct dom0 d;
+
+	dom0_init(&d);
+	fire(&d, 7, SYM_ANNOUNCE_JOINED, true, UUID_A, "web");
+	recheck(&d, 7, SYM_ANNOUNCE_ABSENT, &a, &b);
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("kind=lost domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("", next_line(&d));
+	ASSERT_EQ(SYM_MEMBER_NONE, d.member[7]);
+}
+
+TEST(domid_reused_after_migrate_out_keeps_the_migration)
+{
+	struct sym_identity a = ident(UUID_A, "web", MAC_1);
+	struct sym_identity b = ident(UUID_B, "db", MAC_2);
+	struct dom0 d;
+
+	dom0_init(&d);
+	fire(&d, 7, SYM_ANNOUNCE_JOINED, true, UUID_A, "web");
+	fire(&d, 7, SYM_ANNOUNCE_MIGRATING, true, UUID_A, "web");
+	/* Saved, destroyed, and domid 7 given to another VM before dom0 looked. */
+	recheck(&d, 7, SYM_ANNOUNCE_JOINED, &a, &b);
+	ASSERT_EQ(SYM_MEMBER_JOINED, d.member[7]);
+	/* The saved VM restored: still a migration from domid 7. */
+	fire(&d, 9, SYM_ANNOUNCE_JOINED, true, UUID_A, "web");
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("kind=migrate-out domid=7 prev=- uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_B " name=db", next_line(&d));
+	ASSERT_STREQ("kind=migrate-in domid=9 prev=7 uuid=" UUID_A " name=web", next_line(&d));
+	ASSERT_STREQ("", next_line(&d));
+}
