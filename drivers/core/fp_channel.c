@@ -6,7 +6,8 @@
  * facts and returns the next state and the actions that get there (see
  * fp_channel.h for the glue's side). Two helpers are shared by several
  * cases: sym_fp_start() is IDLE + START/VIEW, and sym_fp_peer_ended() is
- * what happens when the peer ends a connected channel (churn rule, then
+ * what happens when the peer ends a connected channel or closes an offer
+ * it mapped (churn rule, then
  * teardown and, unless broken, IDLE + START with the same facts: the
  * teardown changes none of them).
  *
@@ -34,7 +35,10 @@ static void sym_fp_start(const struct sym_fp_facts *f,
 	}
 }
 
-/* CONNECTED, and the peer ended it: closed word, or record gone or new. */
+/*
+ * CONNECTED, and the peer ended it: closed word, or record gone or new;
+ * or OFFERED, and the mapper closed the offer.
+ */
 static void sym_fp_peer_ended(const struct sym_fp_facts *f,
 			      struct sym_fp_transition *t)
 {
@@ -83,6 +87,18 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 		    f->view_epoch == f->epoch) {
 			t.actions = SYM_FP_ACT_OPEN;
 			t.next = SYM_FP_CONNECTED;
+		} else if (ev == SYM_FP_EV_PEER_CLOSED) {
+			/*
+			 * Only a mapper that mapped this offer can set its
+			 * closed word (its ack failed, or it is hostile).
+			 * Ignoring it would leave the word set: every event
+			 * of the peer would find it again, each one work
+			 * that NAPI never flags spurious. So it ends the
+			 * offer as it ends a channel: churn (bounded: the
+			 * SYM_FP_CHURN_MAX-th breaks), teardown (the event
+			 * channel goes with it), offer anew.
+			 */
+			sym_fp_peer_ended(f, &t);
 		} else if (ev == SYM_FP_EV_STOP) {
 			t.actions = SYM_FP_TEARDOWN;
 			t.next = SYM_FP_IDLE;
@@ -118,6 +134,12 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 	return t;
 }
 SYM_EXPORT(sym_fp_step);
+
+u32 sym_fp_epoch_after_map(u32 before, u32 offer, bool mapped)
+{
+	return mapped ? offer : before;
+}
+SYM_EXPORT(sym_fp_epoch_after_map);
 
 const char *sym_fp_chan_state_name(enum sym_fp_chan_state st)
 {

@@ -11,7 +11,9 @@
  * the order of their bits (lowest first) and stores the returned next
  * state. If SYM_FP_ACT_OFFER or SYM_FP_ACT_MAP fails, the glue counts an
  * error, performs no further action and leaves the channel SYM_FP_IDLE;
- * the next START or VIEW decides again.
+ * the next START or VIEW decides again. After SYM_FP_ACT_MAP, success or
+ * not, the glue stores sym_fp_epoch_after_map() as our epoch: an offer
+ * whose map failed is tried again, one mapped once never.
  *
  * Churn: a peer that ends channels in a row (closed word, or its record
  * withdrawn or replaced while connected) costs the granter fresh pages
@@ -72,7 +74,7 @@ struct sym_fp_facts {
 #define SYM_FP_ACT_PUBLISH_CLOSED (1u << 6) /* our record says closed */
 #define SYM_FP_ACT_SET_ROLE	(1u << 7)  /* granter = self_lower */
 #define SYM_FP_ACT_OFFER	(1u << 8)  /* new epoch, grant, publish the offer */
-#define SYM_FP_ACT_MAP		(1u << 9)  /* epoch = view_epoch, map, publish the ack */
+#define SYM_FP_ACT_MAP		(1u << 9)  /* map, publish the ack; epoch: below */
 #define SYM_FP_ACT_OPEN		(1u << 10) /* open the rings to traffic */
 
 struct sym_fp_transition {
@@ -92,12 +94,23 @@ struct sym_fp_transition {
  *   CONNECTED --PEER_CLOSED, or VIEW with a record (not absent) other
  *          than the one in use: churn, teardown, then as IDLE + START
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
+ *   OFFERED --PEER_CLOSED (the mapper mapped our offer, then closed it,
+ *          e.g. its ack failed): the same as CONNECTED --PEER_CLOSED
  *   BROKEN --STOP--> IDLE
  * Every teardown also publishes closed.
  */
 struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 				     enum sym_fp_chan_event ev,
 				     const struct sym_fp_facts *facts);
+
+/*
+ * The mapper's epoch once SYM_FP_ACT_MAP ran: the offer's if its pages
+ * were mapped (even if the ack then failed: an offer mapped once is stale
+ * after its teardown, which set our closed word in it), else the one
+ * before, so that an offer whose map failed is tried again on the next
+ * START or VIEW (IDLE maps only an offer whose epoch is not ours).
+ */
+u32 sym_fp_epoch_after_map(u32 before, u32 offer, bool mapped);
 
 /* "idle", "offered", "connected", "broken"; "invalid" else. */
 const char *sym_fp_chan_state_name(enum sym_fp_chan_state st);

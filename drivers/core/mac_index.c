@@ -47,7 +47,7 @@ int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid)
 	u64 key = sym_mac_key(mac);
 	u32 i, n;
 
-	if (!mac_key_valid(key))
+	if (!mac_key_valid(key) || domid == SYM_MAC_INDEX_AMBIGUOUS)
 		return -EINVAL;
 	for (i = sym_mac_index_home(idx, mac), n = 0; n <= idx->mask;
 	     i = (i + 1) & idx->mask, n++) {
@@ -55,8 +55,12 @@ int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid)
 
 		if (slot && (slot & MAC_KEY_MASK) != key)
 			continue;
-		if (!slot)
+		if (!slot) {
 			idx->count++;
+		} else if ((u16)(slot >> 48) != domid) {
+			/* Two domains, one MAC: neither may be sent to. */
+			domid = SYM_MAC_INDEX_AMBIGUOUS;
+		}
 		idx->slot[i] = key | (u64)domid << 48;
 		return 0;
 	}
@@ -79,6 +83,8 @@ int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
 		if (!slot)
 			break;
 		if ((slot & MAC_KEY_MASK) == key) {
+			if ((u16)(slot >> 48) == SYM_MAC_INDEX_AMBIGUOUS)
+				return -ENOTUNIQ;
 			*domid = (u16)(slot >> 48);
 			return 0;
 		}

@@ -32,6 +32,12 @@
 #define SYM_MAC_LEN			6
 #define SYM_MAC_INDEX_MIN_SLOTS		8u
 #define SYM_MAC_INDEX_MAX_SLOTS		(1u << 16)
+/*
+ * The domid of a slot whose MAC was added for two different domids (two
+ * live domains with one MAC: a VM restored twice from one save file). No
+ * domid: Xen's are below DOMID_FIRST_RESERVED (0x7ff0).
+ */
+#define SYM_MAC_INDEX_AMBIGUOUS		0xffffu
 
 struct sym_mac_index {
 	u32 mask;		/* slots - 1 */
@@ -58,15 +64,19 @@ static inline size_t sym_mac_index_bytes(u32 slots)
 int sym_mac_index_init(struct sym_mac_index *idx, u32 slots);
 
 /*
- * Before publication only: mac -> domid. An existing entry for mac is
- * replaced (the last add wins). Returns 0; -EINVAL for the all-zero MAC
- * or a group address; -ENOSPC if every slot is taken.
+ * Before publication only: mac -> domid. An existing entry for mac with
+ * the same domid is left as it is; one with another domid becomes
+ * ambiguous (SYM_MAC_INDEX_AMBIGUOUS) for good: lookups of it fail, since
+ * a frame for that MAC has no single right receiver. Returns 0; -EINVAL
+ * for the all-zero MAC, a group address or domid SYM_MAC_INDEX_AMBIGUOUS;
+ * -ENOSPC if every slot is taken.
  */
 int sym_mac_index_add(struct sym_mac_index *idx, const u8 *mac, u16 domid);
 
 /*
- * The domid of mac: 0 and *domid, or -ENOENT (also for a NULL table, the
- * all-zero MAC and group addresses). At most one pass over the slots.
+ * The domid of mac: 0 and *domid; -ENOTUNIQ (*domid untouched) if mac was
+ * added for two domids; else -ENOENT (also for a NULL table, the all-zero
+ * MAC and group addresses). At most one pass over the slots.
  */
 int sym_mac_index_lookup(const struct sym_mac_index *idx, const u8 *mac,
 			 u16 *domid);

@@ -12,7 +12,8 @@
  * fp_may_start(), the peer's record in our view, epoch, churn, jiffies64),
  * asks the core, then performs the actions in order and stores the next
  * state. A failed offer or map counts an error, stops there and leaves
- * the channel idle.
+ * the channel idle; a failed map leaves our epoch, so the same offer is
+ * tried again on the next START or VIEW (sym_fp_epoch_after_map()).
  *
  * Asynchronous inputs (softirq: a ring said -EPROTO, or the peer's
  * closed word is set) set a bit in ch->pending and queue event_work on
@@ -64,11 +65,16 @@ static void fp_event_work(struct work_struct *work)
 	mutex_unlock(&fp_lock);
 }
 
-/* From any context: hand an event to the state machine. */
-void fp_channel_signal(struct fp_channel *ch, int pending_bit)
+/*
+ * From any context: hand an event to the state machine. True if this call
+ * raised it, false if it was already pending (nothing new to do).
+ */
+bool fp_channel_signal(struct fp_channel *ch, int pending_bit)
 {
-	if (!test_and_set_bit(pending_bit, &ch->pending))
-		queue_work(fp_wq, &ch->event_work);
+	if (test_and_set_bit(pending_bit, &ch->pending))
+		return false;
+	queue_work(fp_wq, &ch->event_work);
+	return true;
 }
 
 /* Under fp_lock. Finds or creates the channel of a peer in our view. */
@@ -173,9 +179,14 @@ static int fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
 	int err;
 
-	/* Set first: a failed offer is not retried (sym_fp_step()). */
-	ch->epoch = offer->epoch;
+	/*
+	 * The offer's epoch is ours once its pages are mapped, whether or
+	 * not the ack then goes out: an offer mapped once is never mapped
+	 * again (its teardown set our closed word in it). A map that failed
+	 * leaves the epoch, so the next START or VIEW tries the same offer.
+	 */
 	err = fp_shmem_map(ch, offer);
+	ch->epoch = sym_fp_epoch_after_map(ch->epoch, offer->epoch, !err);
 	if (err)
 		goto fail;
 	err = fp_publish_ack(ch);

@@ -150,7 +150,7 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	     const struct sym_fp_record *view);
 void fp_step_all(enum fp_event ev);
 void fp_channels_destroy_all(void);
-void fp_channel_signal(struct fp_channel *ch, int pending_bit);
+bool fp_channel_signal(struct fp_channel *ch, int pending_bit);
 const char *fp_state_str(enum fp_state st);
 
 /* shmem.c */

@@ -17,7 +17,9 @@
  * (channels come and go only there; a migrate-out or our own suspend
  * only steps them), published with rcu_replace_pointer, the old one
  * freed with kfree_rcu. The hook then finds the channel by domid
- * (xarray).
+ * (xarray). A MAC that two channels' peers share (two live domains with
+ * one MAC) is ambiguous in the index: its frames take the NIC, which
+ * knows where each domain's vif is.
  *
  * Init order: workqueue, sysfs (needs symbiont_guest's directory), the
  * netdev notifier (attaches the egress hook to the NIC, now or when it
@@ -61,7 +63,9 @@ struct fp_macs {
 };
 static struct fp_macs __rcu *fp_macs;
 
-/* RCU: the channel of the peer with this (unicast) MAC, or NULL. */
+/* RCU: the channel of the peer with this (unicast) MAC, or NULL (also if
+ * two peers share it: sym_mac_index_lookup() fails for an ambiguous MAC).
+ */
 struct fp_channel *fp_channel_by_mac(const u8 *mac)
 {
 	struct fp_macs *m = rcu_dereference(fp_macs);
@@ -129,14 +133,22 @@ bool fp_may_start(void)
 /* Under fp_lock: a peer is (again) in our view. */
 static void fp_peer_start(const struct symbiont_peer *peer)
 {
+	struct symbiont_peer live;
 	struct fp_channel *ch;
 	struct sym_fp_record *rec;
 	unsigned long other;
 
-	/* A peer back under a new domid: its old channel is dead. */
+	/*
+	 * A peer back under a new domid: its old channel is dead, if its
+	 * old domid left our view. A domid still in it is another live
+	 * domain with the same MAC (a VM restored twice from one save
+	 * file): both keep their channels, and the MAC index marks the MAC
+	 * ambiguous, so that no frame for it takes either.
+	 */
 	for (other = 0; (ch = fp_channel_next(&other)); other++)
 		if (ch->peer != peer->domid &&
-		    ether_addr_equal(ch->peer_mac, peer->mac))
+		    ether_addr_equal(ch->peer_mac, peer->mac) &&
+		    symbiont_peer_lookup_by_domid(ch->peer, &live))
 			fp_channel_destroy(ch);
 
 	if (fp_channel_get(peer, &ch))

@@ -240,9 +240,13 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 		notify = true;
 	if (notify)
 		notify_remote_via_irq(ch->irq);
-	closed = fp_shmem_peer_closed(ch);
-	if (closed)
-		fp_channel_signal(ch, FP_PENDING_PEER_CLOSED);
+	/*
+	 * The peer's closed word is news once: the state machine then tears
+	 * the channel (or the offer) down, unbinding this irq. Until it has,
+	 * events that find the word still set bring nothing new.
+	 */
+	closed = fp_shmem_peer_closed(ch) &&
+		 fp_channel_signal(ch, FP_PENDING_PEER_CLOSED);
 
 	/* An event that brought no frames, no room and no close is spurious. */
 	if (done < budget && napi_complete_done(napi, done))

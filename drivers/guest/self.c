@@ -6,7 +6,8 @@
  * registration and again after every resume (xs_resume() re-registers all
  * watches), including the restore into a new domain after save/restore or
  * migration. It queues refresh_work, which re-reads domid, name, VM uuid
- * and our first vif's MAC, and publishes them for sysfs. Announcements
+ * and our first vif's MAC (from dom0's backend node, see read_own_mac()),
+ * and publishes them for sysfs. Announcements
  * (data/symbiont/{version,state}, see Documentation/protocol.md) are
  * written by symbiont_self_announce(), from the workqueue, the PM hooks,
  * the reboot notifier or module exit.
@@ -63,7 +64,10 @@ void symbiont_self_set_group(const char *group)
 		symbiont_sysfs_self_changed();
 }
 
-/* Read one of our own nodes and hand it to a parser; false if unusable. */
+/*
+ * Read one of our own nodes (or an absolute path) and hand it to a
+ * parser; false if unusable.
+ */
 static bool read_own(const char *node, int (*parse)(const char *s, size_t len,
 						     void *out), void *out)
 {
@@ -100,6 +104,25 @@ static int parse_name(const char *s, size_t len, void *out)
 	return sym_parse_name(s, len, out, SYM_NAME_MAX + 1);
 }
 
+/*
+ * Our first vif's MAC as the toolstack wrote it, in dom0's backend
+ * directory, which we may read (libxl grants the frontend read access)
+ * but not write; never our own device/vif/0/mac, which we (any process
+ * of ours with XenStore access) can rewrite to another domain's MAC. The
+ * same node dom0 shows to our peers (Documentation/protocol.md). A vif
+ * whose backend is not in dom0 gives no MAC.
+ */
+static bool read_own_mac(u16 domid, u8 *mac)
+{
+	char node[48];
+
+	if (domid == DOMID_INVALID)
+		return false;
+	snprintf(node, sizeof(node), "/local/domain/0/backend/vif/%u/0/mac",
+		 domid);
+	return read_own(node, parse_mac, mac);
+}
+
 /* On symbiont_wq: re-read who we are (after a restore, a new domid). */
 void symbiont_self_reread(void)
 {
@@ -113,7 +136,7 @@ void symbiont_self_reread(void)
 		fresh.uuid[0] = '\0';
 	if (!read_own("name", parse_name, fresh.name))
 		fresh.name[0] = '\0';
-	fresh.has_mac = read_own("device/vif/0/mac", parse_mac, fresh.mac);
+	fresh.has_mac = read_own_mac(fresh.domid, fresh.mac);
 
 	mutex_lock(&self_lock);
 	changed = memcmp(&fresh, &self_info, sizeof(fresh)) != 0;

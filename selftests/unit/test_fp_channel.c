@@ -8,7 +8,7 @@
  * at its edges, invariants over a grid of all states, events and facts,
  * and whole lifecycles through a miniature glue (struct chan) that
  * performs the actions the way drivers/fastpath/channel.c does, including
- * a failed offer or map. Single-threaded; each test owns its state.
+ * a failed offer, map or ack. Single-threaded; each test owns its state.
  */
 #include "harness.h"
 #include "fp_channel.h"
@@ -91,7 +91,9 @@ static const struct row rows[] = {
 	R(OFFERED, VIEW, 1, 1, ABSENT, OURS, OFFERED, 0),
 	R(OFFERED, START, 1, 1, CONNECTED, OURS, OFFERED, 0),
 	R(OFFERED, START, 1, 1, ABSENT, 0, OFFERED, 0),
-	R(OFFERED, PEER_CLOSED, 1, 1, ABSENT, 0, OFFERED, 0),
+	/* The mapper closed the offer (it mapped it, then gave up): anew. */
+	R(OFFERED, PEER_CLOSED, 1, 1, ABSENT, 0, OFFERED, RESET | TD | ROLE | OFFER),
+	R(OFFERED, PEER_CLOSED, 0, 1, ABSENT, 0, IDLE, RESET | TD),
 	R(OFFERED, STOP, 1, 1, ABSENT, 0, IDLE, TD),
 	R(OFFERED, STOP, 0, 1, CONNECTED, OURS, IDLE, TD),
 	R(OFFERED, ERROR, 1, 1, ABSENT, 0, BROKEN, TD),
@@ -312,6 +314,14 @@ TEST(invariants_over_all_facts)
 			ASSERT_EQ(SYM_FP_IDLE, t.next);
 			ASSERT_EQ(s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED ? TD : 0, act);
 		}
+		/*
+		 * The peer's closed word is acted on in every state that has
+		 * rings (where NAPI can see it): it never leaves a channel
+		 * as it was, so one close is handled once, not on every event.
+		 */
+		if (e == SYM_FP_EV_PEER_CLOSED &&
+		    (s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED))
+			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
 		/* Broken stays broken, silently, until STOP. */
 		if (s == SYM_FP_BROKEN) {
 			ASSERT_EQ(0, act);
@@ -342,9 +352,13 @@ TEST(invariants_over_all_facts)
 		}
 		if (act & ROLE)
 			ASSERT_TRUE(f.may_start);
-		/* Churn moves only when the peer ends a connected channel. */
+		/*
+		 * Churn moves only when the peer ends a connected channel, or
+		 * closes an offer (which it must have mapped to do so).
+		 */
 		if (act & (RESET | BUMP)) {
-			ASSERT_TRUE(s == SYM_FP_CONNECTED);
+			ASSERT_TRUE(s == SYM_FP_CONNECTED ||
+				    (s == SYM_FP_OFFERED && e == SYM_FP_EV_PEER_CLOSED));
 			ASSERT_TRUE(e == SYM_FP_EV_VIEW || e == SYM_FP_EV_PEER_CLOSED);
 			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
 			ASSERT_TRUE(!(act & RESET) != !(act & BUMP));
@@ -368,7 +382,8 @@ struct chan {
 	u64 now;
 	u32 next_epoch;		/* what the next offer picks */
 	bool fail_offer;
-	bool fail_map;
+	bool fail_map;		/* the map itself fails */
+	bool fail_ack;		/* mapped, but the ack cannot be published */
 	bool resources;
 	unsigned int errors, warnings, closed, offers, maps, opens;
 	int bad;		/* line of the first glue check that failed */
@@ -440,8 +455,9 @@ static void step(struct chan *ch, enum sym_fp_chan_event ev,
 	}
 	if (t.actions & SYM_FP_ACT_MAP) {
 		CHECK(ch, !ch->resources);
-		ch->epoch = view_epoch;
-		if (ch->fail_map) {
+		ch->epoch = sym_fp_epoch_after_map(ch->epoch, view_epoch,
+						   !ch->fail_map);
+		if (ch->fail_map || ch->fail_ack) {
 			ch->errors++;
 			ch->state = SYM_FP_IDLE;
 			return;
@@ -566,18 +582,67 @@ TEST(failed_offer_or_map_leaves_idle_and_retries)
 	ASSERT_EQ(SYM_FP_IDLE, g.state);
 	ASSERT_EQ(2, g.errors);
 
+	/* A failed map used nothing: the same offer is tried again. */
 	chan_init(&m, false);
 	m.fail_map = true;
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
 	ASSERT_EQ(SYM_FP_IDLE, m.state);
 	ASSERT_EQ(1, m.errors);
+	ASSERT_EQ(0, m.epoch);
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);	/* fails again */
+	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(2, m.errors);
 	m.fail_map = false;
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);	/* the next view change */
+	ASSERT_EQ(SYM_FP_CONNECTED, m.state);
+	ASSERT_EQ(7, m.epoch);
+	ASSERT_EQ(1, m.maps);
+	ASSERT_EQ(0, m.bad);
+}
+
+TEST(an_offer_mapped_once_is_never_mapped_again)
+{
+	static struct chan m;
+
+	/* Mapped, then the ack failed (and teardown closed it): stale. */
+	chan_init(&m, false);
+	m.fail_ack = true;
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(1, m.errors);
+	ASSERT_EQ(7, m.epoch);
+	m.fail_ack = false;
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);	/* not retried */
 	ASSERT_EQ(SYM_FP_IDLE, m.state);
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 8);	/* a new offer is */
 	ASSERT_EQ(SYM_FP_CONNECTED, m.state);
-	ASSERT_EQ(0, g.bad);
 	ASSERT_EQ(0, m.bad);
+}
+
+TEST(a_closed_offer_is_offered_anew_once_and_counts_as_churn)
+{
+	static struct chan g;
+	unsigned int i;
+
+	chan_init(&g, true);
+	step(&g, SYM_FP_EV_START, FP_XS_ABSENT, 0);
+	ASSERT_EQ(SYM_FP_OFFERED, g.state);
+	ASSERT_EQ(41, g.epoch);
+	/* The mapper mapped our offer, failed to ack and closed it. */
+	step(&g, SYM_FP_EV_PEER_CLOSED, FP_XS_ABSENT, 0);
+	ASSERT_EQ(SYM_FP_OFFERED, g.state);
+	ASSERT_EQ(42, g.epoch);
+	ASSERT_EQ(1, g.closed);
+	ASSERT_EQ(1, g.churn);
+	ASSERT_EQ(2, g.offers);
+	/* A mapper that closes every offer at once is broken, bounded. */
+	for (i = 0; i < 2 * SYM_FP_CHURN_MAX; i++)
+		step(&g, SYM_FP_EV_PEER_CLOSED, FP_XS_ABSENT, 0);
+	ASSERT_EQ(SYM_FP_BROKEN, g.state);
+	ASSERT_EQ(SYM_FP_CHURN_MAX, g.offers);
+	ASSERT_EQ(SYM_FP_CHURN_MAX, g.closed);
+	ASSERT_EQ(1, g.errors);
+	ASSERT_EQ(0, g.bad);
 }
 
 /* The granter's peer maps and closes n times, gap apart. */

@@ -6,7 +6,8 @@
  * for n, bytes, init, add each entry). The tests cover hits and misses,
  * forced collisions (MACs searched for the same home slot, with wrap
  * around the end of the table), a table filled to the last slot (adds
- * fail, lookups of absent MACs still end), replacement, removal (a
+ * fail, lookups of absent MACs still end), a MAC added for two domids
+ * (ambiguous: never found, the chain around it still is), removal (a
  * rebuild without the entry, the others still found behind it), the
  * all-zero MAC and group addresses never added nor found, and random
  * sets against a plain list. Single-threaded; each test owns its tables.
@@ -112,12 +113,12 @@ TEST(hits_and_misses)
 
 	ASSERT_EQ(-ENOENT, sym_mac_index_lookup(idx, a, &domid));
 	ASSERT_EQ(0, sym_mac_index_add(idx, a, 1));
-	ASSERT_EQ(0, sym_mac_index_add(idx, b, 0xffff));
+	ASSERT_EQ(0, sym_mac_index_add(idx, b, 0x7fef));
 	ASSERT_EQ(2u, idx->count);
 	ASSERT_EQ(0, sym_mac_index_lookup(idx, a, &domid));
 	ASSERT_EQ(1, domid);
 	ASSERT_EQ(0, sym_mac_index_lookup(idx, b, &domid));
-	ASSERT_EQ(0xffff, domid);
+	ASSERT_EQ(0x7fef, domid);
 	domid = 7;
 	ASSERT_EQ(-ENOENT, sym_mac_index_lookup(idx, c, &domid));
 	ASSERT_EQ(7, domid);	/* untouched on a miss */
@@ -184,18 +185,48 @@ TEST(collisions_probe_on_and_wrap)
 	free(idx);
 }
 
-TEST(add_replaces_an_existing_entry)
+TEST(add_of_a_known_mac_for_another_domid_makes_it_ambiguous)
+{
+	u8 macs[3][SYM_MAC_LEN];
+	struct sym_mac_index *idx = chain_of_3(3, macs);
+	u16 domid = 77;
+
+	/* Two live peers with one MAC: the fast path must send to neither. */
+	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 20));
+	ASSERT_EQ(3u, idx->count);
+	ASSERT_EQ(-ENOTUNIQ, sym_mac_index_lookup(idx, macs[1], &domid));
+	ASSERT_EQ(77, domid);
+	/* A third add, even of the first domid, leaves it ambiguous. */
+	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 2));
+	ASSERT_EQ(-ENOTUNIQ, sym_mac_index_lookup(idx, macs[1], &domid));
+	/* The rest of the chain, behind it and in front, is still found. */
+	ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[0], &domid));
+	ASSERT_EQ(1, domid);
+	ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[2], &domid));
+	ASSERT_EQ(3, domid);
+	free(idx);
+}
+
+TEST(add_of_a_known_mac_for_the_same_domid_changes_nothing)
 {
 	u8 macs[3][SYM_MAC_LEN];
 	struct sym_mac_index *idx = chain_of_3(3, macs);
 	u16 domid;
 
-	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 20));
+	ASSERT_EQ(0, sym_mac_index_add(idx, macs[1], 2));
 	ASSERT_EQ(3u, idx->count);
 	ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[1], &domid));
-	ASSERT_EQ(20, domid);
-	ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[2], &domid));
-	ASSERT_EQ(3, domid);
+	ASSERT_EQ(2, domid);
+	free(idx);
+}
+
+TEST(the_ambiguous_marker_is_no_domid)
+{
+	u8 mac[SYM_MAC_LEN] = { 0x02, 0, 0, 0, 0, 9 };
+	struct sym_mac_index *idx = new_index(8);
+
+	ASSERT_EQ(-EINVAL, sym_mac_index_add(idx, mac, SYM_MAC_INDEX_AMBIGUOUS));
+	ASSERT_EQ(0u, idx->count);
 	free(idx);
 }
 
@@ -270,12 +301,17 @@ TEST(random_sets_match_a_list)
 		}
 		ASSERT_TRUE(idx->count <= n);
 		for (i = 0; i < n; i++) {
-			ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[i], &domid));
-			/* The last add of a (rare) duplicate MAC wins. */
-			for (j = n; j-- > 0;)
-				if (!memcmp(macs[j], macs[i], SYM_MAC_LEN))
+			/* A (rare) MAC added twice is ambiguous: not found. */
+			for (j = 0; j < n; j++)
+				if (j != i && !memcmp(macs[j], macs[i], SYM_MAC_LEN))
 					break;
-			ASSERT_EQ(j, domid);
+			if (j < n) {
+				ASSERT_EQ(-ENOTUNIQ,
+					  sym_mac_index_lookup(idx, macs[i], &domid));
+				continue;
+			}
+			ASSERT_EQ(0, sym_mac_index_lookup(idx, macs[i], &domid));
+			ASSERT_EQ(i, domid);
 		}
 		for (i = 0; i < 1000; i++) {
 			u8 miss[SYM_MAC_LEN] = { 0x06, 0xee, 0, 0, (u8)(i >> 8), (u8)i };
