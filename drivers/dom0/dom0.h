@@ -47,7 +47,10 @@ struct symbiont_domain {
 	u16 domid;
 	enum sym_member_state state;
 
-	/* Trusted facts, read when the domain asks to join. */
+	/*
+	 * Trusted facts, read when the domain asks to join and compared on
+	 * every reconcile while it is a member (domains.c).
+	 */
 	char uuid[SYM_UUID_STR_LEN + 1];
 	char name[SYM_NAME_MAX + 1];
 	bool has_mac;
@@ -85,7 +88,9 @@ u64 dom0_work_runs(void);
 void dom0_work_ran(void);
 
 /* trusted.c */
-int dom0_trusted_read(struct symbiont_domain *d);
+int dom0_trusted_identity(u16 domid, struct sym_identity *id);
+void dom0_trusted_get(const struct symbiont_domain *d, struct sym_identity *id);
+void dom0_trusted_set(struct symbiont_domain *d, const struct sym_identity *id);
 void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1]);
 
 /* groups.c */
@@ -116,6 +121,7 @@ void dom0_relay_init(void);
 int dom0_relay_attach(struct symbiont_domain *d);
 void dom0_relay_unwatch(struct symbiont_domain *d);
 void dom0_relay_detach(struct symbiont_domain *d);
+void dom0_relay_forget_domid(struct symbiont_domain *d);
 void dom0_relay_stop(void);
 
 /* sysfs.c */

@@ -8,7 +8,10 @@
  * watch whose work calls dom0_domain_reconcile(); in poll mode the poll
  * round calls it directly. Reconcile re-reads the announced state and
  * whether the home still exists (never applies deltas), reads the trusted
- * facts when the domain asks to join, runs sym_member_step(), records the
+ * facts when the domain asks to join and on every reconcile of a member (a
+ * member whose facts changed is another domain behind the same domid: the
+ * old one is reported gone and every cache keyed by the domid dropped
+ * before the new one may join), runs sym_member_step(), records the
  * event it emits, and on a change of membership or of a member's state
  * updates sysfs, the generation, the group and the views of that group
  * only. A domain whose home is gone and that is not a member is freed.
@@ -195,9 +198,33 @@ static bool dom0_domain_announce(struct symbiont_domain *d,
 	return true;
 }
 
+/*
+ * Another domain is behind d's domid (its identity changed): the domain d
+ * described is gone. It takes the step of a vanished domain (lost, or
+ * nothing more for one that had migrated out), and everything keyed by
+ * the domid goes: the relay's records, its group, its view and its place
+ * in its peers' views, its sysfs directory. d is then a record in state
+ * none that the caller may admit afresh.
+ */
+static void dom0_domain_replaced(struct symbiont_domain *d,
+				 enum sym_announce ann)
+{
+	enum sym_member_state old = d->state;
+	struct sym_transition t;
+
+	t = sym_member_step(old, ann, false, d->domid, d->uuid,
+			    &dom0_departed);
+	d->state = SYM_MEMBER_NONE;
+	if (t.emit)
+		dom0_domain_record(d, &t);
+	dom0_relay_forget_domid(d);
+	dom0_domain_apply(d, old, true);
+}
+
 static void dom0_domain_reconcile(struct symbiont_domain *d)
 {
 	enum sym_member_state old = d->state;
+	struct sym_identity id, was;
 	char home[DOM0_PATH_MAX];
 	struct sym_transition t;
 	enum sym_announce ann;
@@ -216,10 +243,25 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 		return;
 	}
 
+	/* Identity: of every member, and of a domain asking to join. */
+	err = -ENODATA;
+	if (alive && (old != SYM_MEMBER_NONE || ann == SYM_ANNOUNCE_JOINED))
+		err = dom0_trusted_identity(d->domid, &id);
+	if (old != SYM_MEMBER_NONE && alive) {
+		dom0_trusted_get(d, &was);
+		if (err)
+			pr_warn_ratelimited("domain %u: cannot check its identity (%d)\n",
+					    d->domid, err);
+		else if (!sym_identity_same(&was, &id))
+			dom0_domain_replaced(d, ann);
+		old = d->state;
+	}
+
 	if (old == SYM_MEMBER_NONE && alive && ann == SYM_ANNOUNCE_JOINED) {
-		err = dom0_trusted_read(d);
-		if (!err)
+		if (!err) {
+			dom0_trusted_set(d, &id);
 			err = dom0_group_join(d);
+		}
 		if (err) {
 			pr_warn_ratelimited("domain %u: cannot admit it yet (%d)\n",
 					    d->domid, err);

@@ -410,6 +410,27 @@ void dom0_relay_detach(struct symbiont_domain *d)
 	d->relay = NULL;
 }
 
+/*
+ * Another domain is behind d's domid (domains.c, before d leaves its
+ * group): drop every record cached under that domid, d's own (its peers'
+ * records in its view, meant for the old domain) and each group peer's
+ * cached record of d, so that nothing of the old domain is re-put into a
+ * view. On dom0_wq.
+ */
+void dom0_relay_forget_domid(struct symbiont_domain *d)
+{
+	struct symbiont_domain *other;
+
+	if (!d->relay)
+		return;
+	relay_forget(d->relay);
+	if (!d->group)
+		return;
+	list_for_each_entry(other, dom0_group_members(d->group), group_node)
+		if (other != d && other->relay)
+			kfree(xa_erase(&other->relay->written, d->domid));
+}
+
 void dom0_relay_init(void)
 {
 	if (fastpath_relay)

@@ -6,8 +6,10 @@
  * (/local/domain/0/backend/vif/<d>/0/mac), and the group the dom0 admin put
  * its VM name in (/local/domain/0/symbiont/groups/<name>).
  *
- * Data flow: domains.c calls dom0_trusted_read() when a domain asks to
- * join; groups.c calls dom0_trusted_group() when the groups node changes.
+ * Data flow: domains.c calls dom0_trusted_identity() on every reconcile of
+ * a member (to see whether another domain took its domid) and when a
+ * domain asks to join, then dom0_trusted_set() to admit it; groups.c calls
+ * dom0_trusted_group() when the groups node changes.
  * Values are parsed strictly; anything missing or malformed degrades to
  * "unknown" (empty uuid/name, no MAC, group "default") and is logged at a
  * limited rate.
@@ -86,41 +88,60 @@ void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1])
 }
 
 /*
- * Fills d's trusted facts. Missing or malformed facts become unknown;
- * only a XenStore failure other than "missing" is returned, so the caller
- * can retry later instead of publishing a half-read identity.
+ * Reads domid's identity: 3 XenStore reads (vm, name, the vif backend's
+ * mac). Missing or malformed facts become unknown; only a XenStore failure
+ * other than "missing" is returned, so the caller can retry later instead
+ * of acting on a half-read identity.
  */
-int dom0_trusted_read(struct symbiont_domain *d)
+int dom0_trusted_identity(u16 domid, struct sym_identity *id)
 {
 	int err;
 
-	err = dom0_read_vm_uuid(d->domid, d->uuid);
+	err = dom0_read_vm_uuid(domid, id->uuid);
 	if (err) {
-		d->uuid[0] = '\0';
+		id->uuid[0] = '\0';
 		if (err != -ENOENT && err != -EINVAL && err != -ERANGE)
 			return err;
 		pr_warn_ratelimited("domain %u: no valid uuid in /local/domain/%u/vm (%d)\n",
-				    d->domid, d->domid, err);
+				    domid, domid, err);
 	}
 
-	err = dom0_read_name(d->domid, d->name);
+	err = dom0_read_name(domid, id->name);
 	if (err) {
-		d->name[0] = '\0';
+		id->name[0] = '\0';
 		if (err != -ENOENT && err != -EINVAL)
 			return err;
 		pr_warn_ratelimited("domain %u: no valid name in /local/domain/%u/name (%d)\n",
-				    d->domid, d->domid, err);
+				    domid, domid, err);
 	}
 
-	err = dom0_read_mac(d->domid, d->mac);
-	d->has_mac = !err;
+	err = dom0_read_mac(domid, id->mac);
+	id->has_mac = !err;
 	if (err && err != -ENOENT) {
 		if (err != -EINVAL)
 			return err;
 		pr_warn_ratelimited("domain %u: malformed MAC in /local/domain/0/backend/vif/%u/0/mac\n",
-				    d->domid, d->domid);
+				    domid, domid);
 	}
-
-	dom0_trusted_group(d->name, d->group_name);
 	return 0;
+}
+
+/* d's identity as last published. */
+void dom0_trusted_get(const struct symbiont_domain *d, struct sym_identity *id)
+{
+	memset(id, 0, sizeof(*id));
+	strscpy(id->uuid, d->uuid, sizeof(id->uuid));
+	strscpy(id->name, d->name, sizeof(id->name));
+	id->has_mac = d->has_mac;
+	memcpy(id->mac, d->mac, SYM_MAC_LEN);
+}
+
+/* Gives d the identity id and the group its name is in (one more read). */
+void dom0_trusted_set(struct symbiont_domain *d, const struct sym_identity *id)
+{
+	strscpy(d->uuid, id->uuid, sizeof(d->uuid));
+	strscpy(d->name, id->name, sizeof(d->name));
+	d->has_mac = id->has_mac;
+	memcpy(d->mac, id->mac, SYM_MAC_LEN);
+	dom0_trusted_group(d->name, d->group_name);
 }
