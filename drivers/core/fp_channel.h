@@ -15,9 +15,9 @@
  * not, the glue stores sym_fp_epoch_after_map() as our epoch: an offer
  * whose map failed is tried again, one mapped once never.
  *
- * Churn: a peer that ends channels in a row (closed word, or its record
- * withdrawn or replaced while connected) costs the granter fresh pages
- * each time. Each such end bumps the counter if the previous one was less
+ * Churn: a peer that ends channels in a row (closed word, connected or
+ * offered, or its record withdrawn or replaced while connected) costs the
+ * granter fresh pages each time. Each such end bumps the counter if the previous one was less
  * than the window ago, else resets it to 1; reaching SYM_FP_CHURN_MAX
  * breaks the channel instead of starting again. Only STOP leaves
  * SYM_FP_BROKEN, and it does not reset the counter.
