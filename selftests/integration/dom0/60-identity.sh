@@ -65,6 +65,14 @@ flip() { # from-uuid from-name to-uuid to-name label
 		"$5: g1's view in XenStore has the new uuid"
 }
 
+# A channel g1-g2, so that the relay holds records keyed by g2's domid.
+FP=/lib/modules/symbiont_fastpath.ko
+for g in g1 g2; do
+	tb_exec $g "lsmod | grep -q symbiont_fastpath || insmod $FP" >/dev/null
+done
+d1=$(tb_domid g1)
+tb_check "g1-g2 channel up before" tb_wait_chan 60 g1 "$d" connected
+
 xl pause g2
 
 # XenStore requests of one reconcile of a member whose identity holds.
@@ -95,5 +103,8 @@ tb_wait_for 30 sh -c "[ \"\$(. /tb/tb.sh; tb_members)\" = '$want' ]"
 tb_is "$(tb_members)" "$want" "every guest is a member again"
 tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
 tb_is "$(tb_peers_of g1)" "$(tb_domids_of g2 g3)" "g1 sees g2 and g3"
+tb_check "g1-g2 channel back after" tb_wait_chan 90 g1 "$d" connected
+tb_check "g2-g1 channel back after" tb_wait_chan 30 g2 "$d1" connected
+tb_check "g1 reaches g2" tb_exec g1 "ping -c 3 -W 2 192.0.2.2"
 
 tb_done
