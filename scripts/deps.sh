@@ -38,6 +38,20 @@ apt_update_once() {
 	apt_updated=1
 }
 
+install_missing() { # package...: apt-get install those not installed yet
+	local p missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	need_root "$missing"
+	apt_update_once
+	log "apt-get install$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing >/dev/null
+}
+
 # Modes for the package targets; plain `deps.sh` (make check) is unchanged.
 #   deps.sh deb        only what `make deb` needs, then stop
 #   deps.sh check-deb  the default set (the testbed) plus that and mmdebstrap
@@ -46,30 +60,13 @@ mode=${1:-}
 case "$mode" in
 "") ;;
 deb)
-	missing=""
-	for p in $deb_pkgs; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		need_root "$missing"
-		apt_update_once
-		log "apt-get install$missing"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $missing >/dev/null
-	fi
+	install_missing $deb_pkgs
 	log "ok: Debian packaging tools"
 	exit 0
 	;;
 check-deb) host_pkgs="$host_pkgs $deb_pkgs mmdebstrap" ;;
 *) echo "deps: unknown mode '$mode' (deb, check-deb)" >&2; exit 2 ;;
 esac
-
-missing=""
-for p in $host_pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		missing="$missing $p"
-done
 
 if [ -f "$OUT/kabi" ]; then
 	kabi=$(cat "$OUT/kabi")
@@ -84,16 +81,7 @@ else
 	   exit 1 ;;
 	esac
 fi
-dpkg-query -W -f='${Status}' "linux-headers-$kabi" 2>/dev/null |
-	grep -q 'install ok installed' || missing="$missing linux-headers-$kabi"
-
-if [ -n "$missing" ]; then
-	need_root "$missing"
-	apt_update_once
-	log "apt-get install$missing"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $missing >/dev/null
-fi
+install_missing $host_pkgs "linux-headers-$kabi"
 
 extract() { # package, marker file inside the extracted tree
 	local pkg=$1 marker=$2 dir=$PKGS/$1
