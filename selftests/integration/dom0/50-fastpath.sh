@@ -190,8 +190,15 @@ tb_is "$(tb_chan g1 "$d2" state)" connected "reloading g1 gives a fresh channel"
 # A churning peer: g1, its module unloaded, writes its own record from
 # userspace, acknowledging each of g2's offers and closing the channel as
 # soon as it is up. Every round makes g2 grant fresh pages; after 8
-# teardowns in a row, each within 10 s of the last (the unload's own may be
-# the first of them), g2 stops offering and marks the channel broken.
+# teardowns in a row, each within the churn window of the last (the
+# unload's own may be the first of them), g2 stops offering and marks the
+# channel broken. g2 is reloaded first, with the test build's window of an
+# hour: its count starts from zero, and no round is too slow to count,
+# however loaded the machine that runs QEMU.
+tb_exec g2 "rmmod symbiont_fastpath; insmod $FP churn_window_s=3600" >/dev/null
+tb_wait_chan 60 g1 "$d2" connected
+tb_wait_chan 60 g2 "$d1" connected
+tb_is "$(tb_chan g2 "$d1" state)" connected "g2, reloaded for the churn test, connects to g1"
 view=/local/domain/$d1/symbiont/peers/$d2/fastpath
 epoch=$(xenstore-read "$view/epoch")	# g1's module acknowledged this one
 tb_exec g1 'rmmod symbiont_fastpath' >/dev/null
