@@ -5,11 +5,11 @@
  * sym_fp_step() is one switch over the current state; it reads only the
  * facts and returns the next state and the actions that get there (see
  * fp_channel.h for the glue's side). Two helpers are shared by several
- * cases: sym_fp_start() is IDLE + START/VIEW, and sym_fp_peer_ended() is
- * what happens when the peer ends a connected channel or closes an offer
- * it mapped (churn rule, then
- * teardown and, unless broken, IDLE + START with the same facts: the
- * teardown changes none of them).
+ * cases: sym_fp_start() is IDLE + START/VIEW; sym_fp_churn() counts an end
+ * the peer caused and tears down (broken once the budget is spent); and
+ * sym_fp_peer_ended() is what happens when the peer ends a connected
+ * channel or closes an offer it mapped: churn, then, unless broken, IDLE +
+ * START with the same facts (the teardown changes none of them).
  *
  * Locking/lifetime: none; no allocation.
  */
@@ -17,14 +17,31 @@
 
 #define SYM_FP_TEARDOWN	(SYM_FP_ACT_TEARDOWN | SYM_FP_ACT_PUBLISH_CLOSED)
 
+/* The peer's last SYM_FP_CHURN_MAX ends came each within the window. */
+static bool sym_fp_budget_spent(const struct sym_fp_facts *f)
+{
+	return f->churn >= SYM_FP_CHURN_MAX &&
+	       f->now - f->churn_at < f->churn_window;
+}
+
 /* IDLE + START or VIEW: offer (granter) or map a new offer (mapper). */
 static void sym_fp_start(const struct sym_fp_facts *f,
 			 struct sym_fp_transition *t)
 {
 	if (!f->may_start)
 		return;
+	if (sym_fp_budget_spent(f)) {
+		t->actions |= SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_COUNT_ERROR;
+		t->next = SYM_FP_BROKEN;
+		return;
+	}
+	if (f->peer_migrating)
+		return;
 	t->actions |= SYM_FP_ACT_SET_ROLE;
 	if (f->self_lower) {
+		/* The glue steps START again once the peer let them go. */
+		if (f->grants_retained)
+			return;
 		t->actions |= SYM_FP_ACT_OFFER;
 		t->next = SYM_FP_OFFERED;
 	} else if (f->view_state == FP_XS_OFFERED &&
@@ -36,11 +53,12 @@ static void sym_fp_start(const struct sym_fp_facts *f,
 }
 
 /*
- * CONNECTED, and the peer ended it: closed word, or record gone or new;
- * or OFFERED, and the mapper closed the offer.
+ * The peer ended a channel or an offer: count it (churn rule), tear down.
+ * False if that spent the peer's budget (the channel is now broken), true
+ * if it is idle.
  */
-static void sym_fp_peer_ended(const struct sym_fp_facts *f,
-			      struct sym_fp_transition *t)
+static bool sym_fp_churn(const struct sym_fp_facts *f,
+			 struct sym_fp_transition *t)
 {
 	u32 churn;
 
@@ -51,15 +69,25 @@ static void sym_fp_peer_ended(const struct sym_fp_facts *f,
 		t->actions |= SYM_FP_ACT_CHURN_RESET;
 		churn = 1;
 	}
-	if (churn >= SYM_FP_CHURN_MAX) {
-		t->actions |= SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_COUNT_ERROR |
-			      SYM_FP_TEARDOWN;
-		t->next = SYM_FP_BROKEN;
-		return;
-	}
 	t->actions |= SYM_FP_TEARDOWN;
+	if (churn >= SYM_FP_CHURN_MAX) {
+		t->actions |= SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_COUNT_ERROR;
+		t->next = SYM_FP_BROKEN;
+		return false;
+	}
 	t->next = SYM_FP_IDLE;
-	sym_fp_start(f, t);
+	return true;
+}
+
+/*
+ * CONNECTED, and the peer ended it: closed word, or record gone or new;
+ * or OFFERED, and the mapper closed the offer.
+ */
+static void sym_fp_peer_ended(const struct sym_fp_facts *f,
+			      struct sym_fp_transition *t)
+{
+	if (sym_fp_churn(f, t))
+		sym_fp_start(f, t);
 }
 
 /* CONNECTED + VIEW: is the record the one the channel uses? */
@@ -99,6 +127,8 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 			 * channel goes with it), offer anew.
 			 */
 			sym_fp_peer_ended(f, &t);
+		} else if (ev == SYM_FP_EV_PEER_GONE) {
+			sym_fp_churn(f, &t);
 		} else if (ev == SYM_FP_EV_STOP) {
 			t.actions = SYM_FP_TEARDOWN;
 			t.next = SYM_FP_IDLE;
@@ -116,6 +146,8 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 				sym_fp_peer_ended(f, &t);
 		} else if (ev == SYM_FP_EV_PEER_CLOSED) {
 			sym_fp_peer_ended(f, &t);
+		} else if (ev == SYM_FP_EV_PEER_GONE) {
+			sym_fp_churn(f, &t);
 		} else if (ev == SYM_FP_EV_STOP) {
 			t.actions = SYM_FP_TEARDOWN;
 			t.next = SYM_FP_IDLE;
@@ -127,7 +159,7 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 		break;
 
 	case SYM_FP_BROKEN:
-		if (ev == SYM_FP_EV_STOP)
+		if (ev == SYM_FP_EV_STOP || ev == SYM_FP_EV_PEER_GONE)
 			t.next = SYM_FP_IDLE;
 		break;
 	}
@@ -162,6 +194,7 @@ const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev)
 		[SYM_FP_EV_STOP] = "stop",
 		[SYM_FP_EV_PEER_CLOSED] = "peer-closed",
 		[SYM_FP_EV_ERROR] = "error",
+		[SYM_FP_EV_PEER_GONE] = "peer-gone",
 	};
 
 	return (unsigned int)ev < ARRAY_SIZE(names) ? names[ev] : "invalid";

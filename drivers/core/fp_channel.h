@@ -16,11 +16,20 @@
  * whose map failed is tried again, one mapped once never.
  *
  * Churn: a peer that ends channels in a row (closed word, connected or
- * offered, or its record withdrawn or replaced while connected) costs the
- * granter fresh pages each time. Each such end bumps the counter if the previous one was less
- * than the window ago, else resets it to 1; reaching SYM_FP_CHURN_MAX
- * breaks the channel instead of starting again. Only STOP leaves
- * SYM_FP_BROKEN, and it does not reset the counter.
+ * offered, its record withdrawn or replaced while connected, or leaving
+ * or migrating with a channel up: PEER_GONE) costs the granter fresh
+ * pages each time. Each such end bumps the counter if the previous one
+ * was less than the window ago, else resets it to 1; reaching
+ * SYM_FP_CHURN_MAX breaks the channel instead of starting again. The
+ * counter is the peer's, not the channel's (fp_budget.h): a new channel
+ * to a peer whose count is at the maximum, its last end within the
+ * window, starts broken. Only STOP and PEER_GONE leave SYM_FP_BROKEN, and
+ * neither resets the counter.
+ *
+ * A granter offers nothing to a peer that is migrating, nor while the
+ * pages of its previous offer to that peer are still mapped there (the
+ * glue retains them, fastpath/grants.c): whatever the peer does, it holds
+ * at most one channel's worth of our pages and grant references.
  *
  * Pure C (sym_compat.h only). No state: the caller owns and serialises it.
  */
@@ -46,6 +55,7 @@ enum sym_fp_chan_event {
 	SYM_FP_EV_STOP,		/* leave, migrate, unload: tear down now */
 	SYM_FP_EV_PEER_CLOSED,	/* the peer set its closed word */
 	SYM_FP_EV_ERROR,	/* a ring returned -EPROTO */
+	SYM_FP_EV_PEER_GONE,	/* the peer left our view or is migrating */
 };
 
 /* What the state machine consults; the glue fills every field. */
@@ -53,6 +63,8 @@ struct sym_fp_facts {
 	bool may_start;		/* not suspended and attached to the NIC */
 	bool self_lower;	/* our domid is below the peer's: granter if we start now */
 	bool granter;		/* the role of the channel in use (or last used) */
+	bool peer_migrating;	/* our view says the peer is migrating */
+	bool grants_retained;	/* the peer still maps our previous offer */
 	/* The peer's record in our view; FP_XS_ABSENT if none or not given. */
 	enum sym_fp_xs_state view_state;
 	u32 view_epoch;		/* meaningful for OFFERED and CONNECTED */
@@ -84,9 +96,11 @@ struct sym_fp_transition {
 
 /*
  * One step. Unknown states and events change nothing. The transitions:
- *   IDLE --START/VIEW, may start, granter: offer--------> OFFERED
- *   IDLE --START/VIEW, may start, mapper, view offers an epoch other
- *          than ours: map, ack, open-----------------------> CONNECTED
+ *   IDLE --START/VIEW, may start, budget spent: warn, count--> BROKEN
+ *   IDLE --START/VIEW, may start, peer not migrating, granter, no
+ *          grants retained: offer-------------------------> OFFERED
+ *   IDLE --START/VIEW, may start, peer not migrating, mapper, view
+ *          offers an epoch other than ours: map, ack, open--> CONNECTED
  *   OFFERED --VIEW with the mapper's ack of our epoch: open--> CONNECTED
  *   OFFERED/CONNECTED --STOP: teardown--------------------> IDLE
  *   OFFERED --ERROR: teardown------------------------------> BROKEN
@@ -96,7 +110,9 @@ struct sym_fp_transition {
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
  *   OFFERED --PEER_CLOSED (the mapper mapped our offer, then closed it,
  *          e.g. its ack failed): the same as CONNECTED --PEER_CLOSED
- *   BROKEN --STOP--> IDLE
+ *   OFFERED/CONNECTED --PEER_GONE: churn, teardown------------> IDLE
+ *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
+ *   BROKEN --STOP/PEER_GONE--> IDLE
  * Every teardown also publishes closed.
  */
 struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
@@ -114,7 +130,7 @@ u32 sym_fp_epoch_after_map(u32 before, u32 offer, bool mapped);
 
 /* "idle", "offered", "connected", "broken"; "invalid" else. */
 const char *sym_fp_chan_state_name(enum sym_fp_chan_state st);
-/* "start", "view", "stop", "peer-closed", "error"; "invalid" else. */
+/* "start", "view", "stop", "peer-closed", "error", "peer-gone"; "invalid" else. */
 const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev);
 
 #endif /* SYM_FP_CHANNEL_H */

@@ -9,7 +9,8 @@
  *
  * The decisions are the core's (sym_fp_step(), drivers/core/fp_channel.c,
  * where the transitions are listed): fp_step() gathers the facts (role,
- * fp_may_start(), the peer's record in our view, epoch, churn, jiffies64),
+ * fp_may_start(), the peer's record in our view and its state, epoch, the
+ * peer's churn budget, whether it still maps an earlier offer, jiffies64),
  * asks the core, then performs the actions in order and stores the next
  * state. A failed offer or map counts an error, stops there and leaves
  * the channel idle; a failed map leaves our epoch, so the same offer is
@@ -28,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include "fastpath.h"
+#include "fp_budget.h"
 
 /* A peer ends SYM_FP_CHURN_MAX channels in a row, each within this: broken. */
 #define FP_CHURN_WINDOW_S	10
@@ -47,6 +49,12 @@ MODULE_PARM_DESC(churn_window_s, "TEST ONLY: seconds between a peer's channel en
 #endif
 
 static DEFINE_XARRAY(fp_channels);
+
+/*
+ * The peers' churn budgets, by uuid (fp_lock): one per peer we can take
+ * over, so none is lost while the peers fit (drivers/core/fp_budget.h).
+ */
+static struct sym_fp_budget fp_budgets[FP_MAX_PEERS];
 
 const char *fp_state_str(enum fp_state st)
 {
@@ -104,12 +112,15 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	}
 	if (!peer->has_mac || !is_valid_ether_addr(peer->mac))
 		return -EADDRNOTAVAIL;
+	if (!peer->uuid[0])
+		return -EINVAL;		/* no budget to keep: no channel */
 
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 	if (!ch)
 		return -ENOMEM;
 	ch->peer = peer->domid;
 	ether_addr_copy(ch->peer_mac, peer->mac);
+	strscpy(ch->uuid, peer->uuid, sizeof(ch->uuid));
 	ch->state = FP_IDLE;
 	ch->irq = -1;
 	spin_lock_init(&ch->tx_lock);
@@ -226,6 +237,9 @@ fail:
 void fp_step(struct fp_channel *ch, enum fp_event ev,
 	     const struct sym_fp_record *view)
 {
+	struct sym_fp_budget *budget = sym_fp_budget_of(fp_budgets,
+					ARRAY_SIZE(fp_budgets), ch->uuid);
+	struct symbiont_peer peer;
 	struct sym_fp_facts f = {
 		.may_start = fp_may_start(),
 		.self_lower = symbiont_self_domid() < ch->peer,
@@ -233,8 +247,11 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 		.view_state = view ? view->state : FP_XS_ABSENT,
 		.view_epoch = view ? view->epoch : 0,
 		.epoch = ch->epoch,
-		.churn = ch->churn,
-		.churn_at = ch->churn_at,
+		.peer_migrating = !symbiont_peer_lookup_by_domid(ch->peer, &peer) &&
+				  peer.state == SYMBIONT_PEER_MIGRATING,
+		.grants_retained = fp_grants_retained(ch->peer),
+		.churn = budget->churn,
+		.churn_at = budget->churn_at,
 		.now = get_jiffies_64(),
 		.churn_window = fp_churn_window(),
 	};
@@ -245,11 +262,11 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 			(enum sym_fp_chan_event)ev, &f);
 
 	if (t.actions & SYM_FP_ACT_CHURN_RESET)
-		ch->churn = 1;
+		budget->churn = 1;
 	if (t.actions & SYM_FP_ACT_CHURN_BUMP)
-		ch->churn++;
+		budget->churn++;
 	if (t.actions & (SYM_FP_ACT_CHURN_RESET | SYM_FP_ACT_CHURN_BUMP))
-		ch->churn_at = f.now;
+		budget->churn_at = f.now;
 	if (t.actions & SYM_FP_ACT_WARN_CHURN)
 		pr_warn_ratelimited("peer %u: ends every channel at once, channel broken\n",
 				    ch->peer);

@@ -68,6 +68,7 @@ enum fp_event {
 	FP_EV_STOP = SYM_FP_EV_STOP,
 	FP_EV_PEER_CLOSED = SYM_FP_EV_PEER_CLOSED,
 	FP_EV_ERROR = SYM_FP_EV_ERROR,
+	FP_EV_PEER_GONE = SYM_FP_EV_PEER_GONE,
 };
 
 /* The 16-byte header before each frame in a ring message. */
@@ -94,9 +95,8 @@ struct fp_channel {
 	bool granter;			/* we are the lower domid */
 	enum fp_state state;		/* under fp_lock; READ_ONCE elsewhere */
 	u32 epoch;			/* of the offer in use (or last torn down) */
-	/* Teardowns the peer caused in a row, each within FP_CHURN_WINDOW. */
-	u32 churn;
-	u64 churn_at;			/* jiffies64 of the last one */
+	/* Trusted, from the view: the key of the peer's churn budget. */
+	char uuid[SYMBIONT_UUID_LEN + 1];
 	struct fp_stats stats;
 
 	/* Pending asynchronous events from NAPI or the hook. */
@@ -130,6 +130,8 @@ struct fp_channel {
 #define FP_PENDING_ERROR	0
 #define FP_PENDING_PEER_CLOSED	1
 
+#define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
+
 /* main.c */
 extern struct mutex fp_lock;
 extern struct workqueue_struct *fp_wq;
@@ -139,6 +141,18 @@ extern bool fp_hostile;	/* the test-only "hostile" parameter */
 struct net_device *fp_nic(void);	/* under RCU or fp_lock */
 bool fp_may_start(void);		/* fp_lock: not suspended, NIC attached */
 struct fp_channel *fp_channel_by_mac(const u8 *mac);	/* RCU */
+
+/* grants.c: the granter's grant references (fp_lock unless said) */
+struct fp_retained;
+int fp_grants_may_offer(u16 peer);
+int fp_grant_page(u16 peer, void *page, grant_ref_t *ref);
+void fp_grant_end(u16 peer, grant_ref_t *ref, void *page,
+		  struct fp_retained **kept);
+void fp_grants_retain(struct fp_retained *kept);
+bool fp_grants_retained(u16 peer);
+unsigned int fp_grants_in_use(void);		/* any context */
+unsigned int fp_grants_retained_count(void);	/* any context */
+void fp_grants_exit(void);			/* without fp_lock */
 
 /* channel.c */
 struct fp_channel *fp_channel_find(u16 peer);	/* RCU or fp_lock */

@@ -37,7 +37,6 @@
 #include "fastpath.h"
 #include "mac_index.h"
 
-#define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
 
 static char *nic = "eth0";
 module_param(nic, charp, 0444);
@@ -175,14 +174,16 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 		break;
 	case SYMBIONT_PEER_LEAVE:
 		ch = fp_channel_find(peer->domid);
-		if (ch)
+		if (ch) {
+			fp_step(ch, FP_EV_PEER_GONE, NULL);
 			fp_channel_destroy(ch);
+		}
 		fp_macs_rebuild();
 		break;
 	case SYMBIONT_PEER_MIGRATE_OUT:
 		ch = fp_channel_find(peer->domid);
 		if (ch)
-			fp_step(ch, FP_EV_STOP, NULL);
+			fp_step(ch, FP_EV_PEER_GONE, NULL);
 		break;
 	case SYMBIONT_SELF_MIGRATE_OUT:
 		/* Synchronous: every foreign page is unmapped on return. */
@@ -331,6 +332,7 @@ static void __exit symbiont_fastpath_exit(void)
 	fp_channels_destroy_all();
 	fp_macs_rebuild();
 	mutex_unlock(&fp_lock);
+	fp_grants_exit();
 	fp_unpublish_all();
 
 	/* Replays NETDEV_UNREGISTER: the egress hook goes, the NIC is put. */

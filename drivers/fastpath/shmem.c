@@ -34,10 +34,10 @@
  *   5. release memory: the mapper unmaps (before SELF_MIGRATE_OUT
  *      returns, so the save does not fail on foreign frames) and gives
  *      the pages back with gnttab_free_pages() (a page whose unmap failed
- *      is leaked, never reused); the granter ends each grant with
- *      gnttab_end_foreign_access(ref, page), which frees the page only
- *      once the peer no longer maps it (XSA-396); we never free a granted
- *      page ourselves.
+ *      is leaked, never reused); the granter ends each grant through
+ *      grants.c, which frees a page only once the peer no longer maps it
+ *      (XSA-396) and retains, zeroed, the ones it still maps: no new
+ *      offer to that peer until it lets them go.
  *
  * Locking: under fp_lock, except the closed-word reader used by NAPI.
  */
@@ -118,16 +118,6 @@ static int fp_shmem_bind(struct fp_channel *ch, evtchn_port_t port)
 	return 0;
 }
 
-static int fp_grant(struct fp_channel *ch, unsigned int i, void *page)
-{
-	int ref = gnttab_grant_foreign_access(ch->peer,
-			xen_page_to_gfn(virt_to_page(page)), 0);
-
-	if (ref < 0)
-		return ref;
-	ch->refs[i] = ref;
-	return 0;
-}
 
 /* Granter: zeroed dedicated pages (XSA-403), granted, listed, and a port. */
 int fp_shmem_offer(struct fp_channel *ch)
@@ -143,6 +133,9 @@ int fp_shmem_offer(struct fp_channel *ch)
 	BUILD_BUG_ON(PAGE_SIZE != FP_PAGE_SIZE);
 	for (i = 0; i < FP_NR_PAGES; i++)
 		ch->refs[i] = INVALID_GRANT_REF;
+	err = fp_grants_may_offer(ch->peer);
+	if (err)
+		return err;
 	ch->ctrl = (struct sym_fp_ctrl_page *)get_zeroed_page(GFP_KERNEL);
 	if (!ch->ctrl)
 		return -ENOMEM;
@@ -163,11 +156,11 @@ int fp_shmem_offer(struct fp_channel *ch)
 	sym_ring_shared_init(&ch->ctrl->ring[1]);
 	fp_shmem_attach_rings(ch);
 
-	err = fp_grant(ch, 0, ch->ctrl);
+	err = fp_grant_page(ch->peer, ch->ctrl, &ch->refs[0]);
 	for (r = 0; !err && r < 2; r++)
 		for (p = 0; !err && p < FP_DATA_PAGES; p++) {
 			i = fp_ref_index(r, p);
-			err = fp_grant(ch, i, ch->segs[r][p]);
+			err = fp_grant_page(ch->peer, ch->segs[r][p], &ch->refs[i]);
 			ch->ctrl->refs[i - 1] = cpu_to_le32(ch->refs[i]);
 		}
 	if (err)
@@ -316,28 +309,25 @@ bool fp_shmem_peer_closed(struct fp_channel *ch)
 	return READ_ONCE(*ch->closed[theirs]) != 0;
 }
 
-/* Ends one grant; the page is freed once the peer no longer maps it. */
-static void fp_end_grant(struct fp_channel *ch, unsigned int i, void *page)
-{
-	if (ch->refs[i] == INVALID_GRANT_REF) {
-		free_page((unsigned long)page);	/* never granted: ours alone */
-		return;
-	}
-	gnttab_end_foreign_access(ch->refs[i], virt_to_page(page));
-	ch->refs[i] = INVALID_GRANT_REF;
-}
-
-/* Granter: each page's grant ends (pages never allocated are NULL). */
+/*
+ * Granter: each page's grant ends (pages never allocated are NULL); the
+ * ones the peer still maps are retained (grants.c).
+ */
 static void fp_shmem_ungrant(struct fp_channel *ch)
 {
-	unsigned int r, p;
+	struct fp_retained *kept = NULL;
+	unsigned int r, p, i;
 
 	for (r = 0; r < 2; r++)
-		for (p = 0; p < FP_DATA_PAGES; p++)
+		for (p = 0; p < FP_DATA_PAGES; p++) {
+			i = fp_ref_index(r, p);
 			if (ch->segs[r][p])
-				fp_end_grant(ch, fp_ref_index(r, p), ch->segs[r][p]);
+				fp_grant_end(ch->peer, &ch->refs[i],
+					     ch->segs[r][p], &kept);
+		}
 	if (ch->ctrl)
-		fp_end_grant(ch, 0, ch->ctrl);
+		fp_grant_end(ch->peer, &ch->refs[0], ch->ctrl, &kept);
+	fp_grants_retain(kept);
 }
 
 /*

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs.c - /sys/kernel/symbiont/channels/<peer-domid>/{tx_packets,
- * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,state}
+ * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,state} and
+ * /sys/kernel/symbiont/fastpath/{grants,grants_retained}
  * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
  *
  * /sys/kernel/symbiont belongs to symbiont_guest.ko
@@ -90,6 +91,31 @@ static const struct kobj_type fp_channel_ktype = {
 	.default_groups = fp_channel_groups,
 };
 
+static ssize_t grants_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", fp_grants_in_use());
+}
+static struct kobj_attribute grants_attr = __ATTR_RO(grants);
+
+static ssize_t grants_retained_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", fp_grants_retained_count());
+}
+static struct kobj_attribute grants_retained_attr = __ATTR_RO(grants_retained);
+
+static struct attribute *fp_global_attrs[] = {
+	&grants_attr.attr,
+	&grants_retained_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group fp_global_group = {
+	.name = "fastpath",
+	.attrs = fp_global_attrs,
+};
+
 /* On failure the kobject is put, which frees ch. */
 int fp_sysfs_add(struct fp_channel *ch)
 {
@@ -114,20 +140,32 @@ void fp_sysfs_del(struct fp_channel *ch)
 
 int fp_sysfs_init(void)
 {
+	int err;
+
 	symbiont_root = kobject_get(symbiont_sysfs_root());
 	if (!symbiont_root)
 		return -ENOENT;
 
+	err = sysfs_create_group(symbiont_root, &fp_global_group);
+	if (err)
+		goto put_root;
 	channels_kset = kset_create_and_add("channels", NULL, symbiont_root);
 	if (!channels_kset) {
-		kobject_put(symbiont_root);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto remove_group;
 	}
 	return 0;
+
+remove_group:
+	sysfs_remove_group(symbiont_root, &fp_global_group);
+put_root:
+	kobject_put(symbiont_root);
+	return err;
 }
 
 void fp_sysfs_exit(void)
 {
 	kset_unregister(channels_kset);
+	sysfs_remove_group(symbiont_root, &fp_global_group);
 	kobject_put(symbiont_root);
 }

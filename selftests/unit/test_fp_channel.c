@@ -135,11 +135,19 @@ static const struct row rows[] = {
 	R(BROKEN, ERROR, 1, 0, ABSENT, 0, BROKEN, 0),
 	R(BROKEN, STOP, 1, 1, ABSENT, 0, IDLE, 0),
 	R(BROKEN, STOP, 0, 0, OFFERED, OTHER, IDLE, 0),
+
+	/* PEER_GONE: it left or is migrating; what it held counts as churn. */
+	R(IDLE, PEER_GONE, 1, 1, ABSENT, 0, IDLE, 0),
+	R(IDLE, PEER_GONE, 1, 0, OFFERED, OTHER, IDLE, 0),
+	R(OFFERED, PEER_GONE, 1, 1, ABSENT, 0, IDLE, RESET | TD),
+	R(CONNECTED, PEER_GONE, 1, 1, CONNECTED, OURS, IDLE, RESET | TD),
+	R(CONNECTED, PEER_GONE, 1, 0, OFFERED, OURS, IDLE, RESET | TD),
+	R(BROKEN, PEER_GONE, 1, 1, ABSENT, 0, IDLE, 0),
 };
 
 TEST(every_state_event_pair)
 {
-	bool seen[4][5];
+	bool seen[4][6];
 	unsigned int i, s, e;
 
 	memset(seen, 0, sizeof(seen));
@@ -159,7 +167,7 @@ TEST(every_state_event_pair)
 				 sym_fp_chan_state_name(r->next), r->actions);
 	}
 	for (s = 0; s < 4; s++)
-		for (e = 0; e < 5; e++)
+		for (e = 0; e < 6; e++)
 			if (!seen[s][e])
 				SYM_FAIL("# no row for %s + %s",
 					 sym_fp_chan_state_name(s), sym_fp_chan_event_name(e));
@@ -180,7 +188,8 @@ TEST(unknown_state_or_event_changes_nothing)
 		ASSERT_EQ(0, t.actions);
 	}
 	ASSERT_STREQ("invalid", sym_fp_chan_state_name((enum sym_fp_chan_state)4));
-	ASSERT_STREQ("invalid", sym_fp_chan_event_name((enum sym_fp_chan_event)5));
+	ASSERT_STREQ("invalid", sym_fp_chan_event_name((enum sym_fp_chan_event)6));
+	ASSERT_STREQ("peer-gone", sym_fp_chan_event_name(SYM_FP_EV_PEER_GONE));
 	ASSERT_STREQ("broken", sym_fp_chan_state_name(SYM_FP_BROKEN));
 	ASSERT_STREQ("peer-closed", sym_fp_chan_event_name(SYM_FP_EV_PEER_CLOSED));
 }
@@ -273,6 +282,82 @@ TEST(churn_time_is_modular)
 	ASSERT_EQ(SYM_FP_BROKEN, t.next);
 }
 
+TEST(no_offer_or_map_to_a_migrating_peer)
+{
+	struct sym_fp_facts f = facts(true, true, FP_XS_ABSENT, 0);
+	struct sym_fp_transition t;
+
+	f.peer_migrating = true;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(0, t.actions);
+	f = facts(true, false, FP_XS_OFFERED, OTHER);
+	f.peer_migrating = true;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(0, t.actions);
+	/* Back from migrating: the same facts otherwise offer and map. */
+	f.peer_migrating = false;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+}
+
+TEST(second_offer_waits_for_retained_grants)
+{
+	struct sym_fp_facts f = facts(true, true, FP_XS_ABSENT, 0);
+	struct sym_fp_transition t;
+
+	f.grants_retained = true;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(ROLE, t.actions);
+	/* The peer closed a channel and still maps it: teardown, no offer. */
+	t = sym_fp_step(SYM_FP_CONNECTED, SYM_FP_EV_PEER_CLOSED, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(RESET | TD | ROLE, t.actions);
+	/* Our own retained grants do not stop a mapper. */
+	f = facts(true, false, FP_XS_OFFERED, OTHER);
+	f.grants_retained = true;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+}
+
+TEST(spent_budget_starts_broken_until_the_window_passed)
+{
+	struct sym_fp_facts f = facts(true, true, FP_XS_ABSENT, 0);
+	struct sym_fp_transition t;
+
+	f.churn = SYM_FP_CHURN_MAX;
+	f.churn_at = f.now - (WINDOW - 1);
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_BROKEN, t.next);
+	ASSERT_EQ(SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_COUNT_ERROR, t.actions);
+	f.churn = SYM_FP_CHURN_MAX - 1;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_OFFERED, t.next);
+	f.churn = SYM_FP_CHURN_MAX;
+	f.churn_at = f.now - WINDOW;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_OFFERED, t.next);
+	ASSERT_EQ(ROLE | OFFER, t.actions);
+}
+
+TEST(peer_gone_counts_as_churn)
+{
+	struct sym_fp_facts f = facts(true, true, FP_XS_CONNECTED, OURS);
+	struct sym_fp_transition t;
+
+	f.churn = 2;
+	f.churn_at = f.now - 1;
+	t = sym_fp_step(SYM_FP_OFFERED, SYM_FP_EV_PEER_GONE, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(BUMP | TD, t.actions);
+	f.churn = SYM_FP_CHURN_MAX - 1;
+	t = sym_fp_step(SYM_FP_CONNECTED, SYM_FP_EV_PEER_GONE, &f);
+	ASSERT_EQ(SYM_FP_BROKEN, t.next);
+	ASSERT_EQ(BUMP | BROKEN_ACTS, t.actions);
+}
+
 /* Invariants over every state, event and a grid of facts. */
 TEST(invariants_over_all_facts)
 {
@@ -281,22 +366,24 @@ TEST(invariants_over_all_facts)
 	};
 	static const u32 churns[] = { 0, 1, SYM_FP_CHURN_MAX - 1, SYM_FP_CHURN_MAX, 100 };
 	static const u64 ages[] = { 0, WINDOW - 1, WINDOW, 10 * WINDOW };
-	const unsigned int total = 4 * 5 * 16 * ARRAY_SIZE(views) *
+	const unsigned int total = 4 * 6 * 64 * ARRAY_SIZE(views) *
 				   ARRAY_SIZE(churns) * ARRAY_SIZE(ages);
 	unsigned int i, n = 0;
 
-	/* i enumerates (state, event, 4 fact bits, view, churn, age). */
+	/* i enumerates (state, event, 6 fact bits, view, churn, age). */
 	for (i = 0; i < total; i++) {
-		unsigned int s = i % 4, e = i / 4 % 5, bits = i / 20 % 16;
-		unsigned int v = i / 320 % ARRAY_SIZE(views);
-		unsigned int c = i / (320 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
-		unsigned int a = i / (320 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
+		unsigned int s = i % 4, e = i / 4 % 6, bits = i / 24 % 64;
+		unsigned int v = i / 1536 % ARRAY_SIZE(views);
+		unsigned int c = i / (1536 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
+		unsigned int a = i / (1536 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
 		struct sym_fp_facts f = facts(bits & 1, bits & 2, views[v],
 					      bits & 8 ? OURS : OTHER);
 		struct sym_fp_transition t;
 		u32 act;
 
 		f.granter = bits & 4;
+		f.peer_migrating = bits & 16;
+		f.grants_retained = bits & 32;
 		f.churn = churns[c];
 		f.churn_at = f.now - ages[a];
 		t = sym_fp_step(s, e, &f);
@@ -322,16 +409,38 @@ TEST(invariants_over_all_facts)
 		if (e == SYM_FP_EV_PEER_CLOSED &&
 		    (s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED))
 			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
-		/* Broken stays broken, silently, until STOP. */
-		if (s == SYM_FP_BROKEN) {
-			ASSERT_EQ(0, act);
-			ASSERT_EQ(e == SYM_FP_EV_STOP ? SYM_FP_IDLE : SYM_FP_BROKEN, t.next);
-		}
-		/* Becoming broken releases everything and acquires nothing. */
-		if (t.next == SYM_FP_BROKEN && s != SYM_FP_BROKEN) {
-			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
+		/* The peer gone: nothing is left, nothing is started. */
+		if (e == SYM_FP_EV_PEER_GONE) {
+			ASSERT_TRUE(t.next == SYM_FP_IDLE || t.next == SYM_FP_BROKEN);
+			ASSERT_EQ(s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED,
+				  !!(act & SYM_FP_ACT_TEARDOWN));
 			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
 		}
+		/* Broken stays broken, silently, until STOP or PEER_GONE. */
+		if (s == SYM_FP_BROKEN) {
+			ASSERT_EQ(0, act);
+			ASSERT_EQ(e == SYM_FP_EV_STOP || e == SYM_FP_EV_PEER_GONE ?
+				  SYM_FP_IDLE : SYM_FP_BROKEN, t.next);
+		}
+		/*
+		 * Becoming broken releases everything and acquires nothing;
+		 * from IDLE only a spent budget does it (a new channel to a
+		 * peer that churned, which it tells).
+		 */
+		if (t.next == SYM_FP_BROKEN && s != SYM_FP_BROKEN) {
+			ASSERT_TRUE(s == SYM_FP_IDLE || (act & SYM_FP_ACT_TEARDOWN));
+			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
+			if (s == SYM_FP_IDLE)
+				ASSERT_TRUE(f.churn >= SYM_FP_CHURN_MAX &&
+					    f.now - f.churn_at < f.churn_window &&
+					    (act & SYM_FP_ACT_WARN_CHURN));
+		}
+		/* Never an offer or a map to a migrating peer. */
+		if (f.peer_migrating)
+			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP));
+		/* No second offer while the peer maps the pages of the first. */
+		if (f.grants_retained)
+			ASSERT_EQ(0, act & OFFER);
 		/* Resources are acquired only by offer or map, as they say. */
 		if (act & OFFER) {
 			ASSERT_TRUE(f.may_start && f.self_lower && (act & ROLE));
@@ -353,13 +462,16 @@ TEST(invariants_over_all_facts)
 		if (act & ROLE)
 			ASSERT_TRUE(f.may_start);
 		/*
-		 * Churn moves only when the peer ends a connected channel, or
-		 * closes an offer (which it must have mapped to do so).
+		 * Churn moves only when the peer ends a connected channel,
+		 * closes an offer (which it must have mapped to do so), or
+		 * leaves or migrates with either up.
 		 */
 		if (act & (RESET | BUMP)) {
 			ASSERT_TRUE(s == SYM_FP_CONNECTED ||
-				    (s == SYM_FP_OFFERED && e == SYM_FP_EV_PEER_CLOSED));
-			ASSERT_TRUE(e == SYM_FP_EV_VIEW || e == SYM_FP_EV_PEER_CLOSED);
+				    (s == SYM_FP_OFFERED && (e == SYM_FP_EV_PEER_CLOSED ||
+							     e == SYM_FP_EV_PEER_GONE)));
+			ASSERT_TRUE(e == SYM_FP_EV_VIEW || e == SYM_FP_EV_PEER_CLOSED ||
+				    e == SYM_FP_EV_PEER_GONE);
 			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
 			ASSERT_TRUE(!(act & RESET) != !(act & BUMP));
 		}
@@ -367,7 +479,7 @@ TEST(invariants_over_all_facts)
 		ASSERT_EQ(!!(act & SYM_FP_ACT_COUNT_ERROR),
 			  !!(act & (SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_WARN_VIOLATION)));
 	}
-	ASSERT_EQ(4 * 5 * 16 * 4 * 5 * 4, n);
+	ASSERT_EQ(4 * 6 * 64 * 4 * 5 * 4, n);
 }
 
 /* A miniature glue: performs the actions the way channel.c does. */
@@ -689,14 +801,21 @@ TEST(the_eighth_quick_end_breaks_until_stop)
 	ASSERT_EQ(SYM_FP_IDLE, ch.state);
 	ASSERT_EQ(SYM_FP_CHURN_MAX, ch.closed);	/* nothing left to close */
 
-	/* STOP keeps the count: one more quick end breaks it again... */
+	/*
+	 * STOP keeps the count: within the window a START finds the budget
+	 * spent and breaks again at once, offering nothing...
+	 */
+	ch.now += WINDOW - 1;
 	step(&ch, SYM_FP_EV_START, FP_XS_ABSENT, 0);
-	churn_loop(&ch, 1, 1);
 	ASSERT_EQ(SYM_FP_BROKEN, ch.state);
+	ASSERT_EQ(SYM_FP_CHURN_MAX, ch.offers);
+	ASSERT_EQ(2, ch.errors);
 	/* ...but not once the window has passed. */
 	step(&ch, SYM_FP_EV_STOP, FP_XS_ABSENT, 0);
+	ch.now += 1;
 	step(&ch, SYM_FP_EV_START, FP_XS_ABSENT, 0);
-	churn_loop(&ch, 1, WINDOW);
+	ASSERT_EQ(SYM_FP_OFFERED, ch.state);
+	churn_loop(&ch, 1, 1);
 	ASSERT_EQ(SYM_FP_OFFERED, ch.state);
 	ASSERT_EQ(1, ch.churn);
 	ASSERT_EQ(0, ch.bad);
