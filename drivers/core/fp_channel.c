@@ -8,8 +8,8 @@
  * cases: sym_fp_start() is IDLE + START/VIEW; sym_fp_churn() counts an end
  * the peer caused and tears down (broken once the budget is spent); and
  * sym_fp_peer_ended() is what happens when the peer ends a connected
- * channel or closes an offer it mapped: churn, then, unless broken, IDLE +
- * START with the same facts (the teardown changes none of them).
+ * channel or closes an offer it mapped: churn, then, unless broken,
+ * restart (the glue steps START again once the teardown is done).
  *
  * Locking/lifetime: none; no allocation.
  */
@@ -87,7 +87,7 @@ static void sym_fp_peer_ended(const struct sym_fp_facts *f,
 			      struct sym_fp_transition *t)
 {
 	if (sym_fp_churn(f, t))
-		sym_fp_start(f, t);
+		t->actions |= SYM_FP_ACT_RESTART;
 }
 
 /* CONNECTED + VIEW: is the record the one the channel uses? */
@@ -148,6 +148,11 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 			sym_fp_peer_ended(f, &t);
 		} else if (ev == SYM_FP_EV_PEER_GONE) {
 			sym_fp_churn(f, &t);
+		} else if (ev == SYM_FP_EV_STALL) {
+			/* Not churn: the peer ended nothing, it went quiet. */
+			t.actions = SYM_FP_ACT_WARN_STALL | SYM_FP_TEARDOWN |
+				    SYM_FP_ACT_RESTART;
+			t.next = SYM_FP_IDLE;
 		} else if (ev == SYM_FP_EV_STOP) {
 			t.actions = SYM_FP_TEARDOWN;
 			t.next = SYM_FP_IDLE;
@@ -195,6 +200,7 @@ const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev)
 		[SYM_FP_EV_PEER_CLOSED] = "peer-closed",
 		[SYM_FP_EV_ERROR] = "error",
 		[SYM_FP_EV_PEER_GONE] = "peer-gone",
+		[SYM_FP_EV_STALL] = "stall",
 	};
 
 	return (unsigned int)ev < ARRAY_SIZE(names) ? names[ev] : "invalid";

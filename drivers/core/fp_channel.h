@@ -56,6 +56,7 @@ enum sym_fp_chan_event {
 	SYM_FP_EV_PEER_CLOSED,	/* the peer set its closed word */
 	SYM_FP_EV_ERROR,	/* a ring returned -EPROTO */
 	SYM_FP_EV_PEER_GONE,	/* the peer left our view or is migrating */
+	SYM_FP_EV_STALL,	/* frames wait, and the peer consumed none for the stall timeout */
 };
 
 /* What the state machine consults; the glue fills every field. */
@@ -88,6 +89,8 @@ struct sym_fp_facts {
 #define SYM_FP_ACT_OFFER	(1u << 8)  /* new epoch, grant, publish the offer */
 #define SYM_FP_ACT_MAP		(1u << 9)  /* map, publish the ack; epoch: below */
 #define SYM_FP_ACT_OPEN		(1u << 10) /* open the rings to traffic */
+#define SYM_FP_ACT_WARN_STALL	(1u << 11) /* log and count: the peer stopped consuming */
+#define SYM_FP_ACT_RESTART	(1u << 12) /* last: step START with fresh facts */
 
 struct sym_fp_transition {
 	enum sym_fp_chan_state next;	/* once every action succeeded */
@@ -106,14 +109,21 @@ struct sym_fp_transition {
  *   OFFERED --ERROR: teardown------------------------------> BROKEN
  *   CONNECTED --ERROR: warn, count, teardown---------------> BROKEN
  *   CONNECTED --PEER_CLOSED, or VIEW with a record (not absent) other
- *          than the one in use: churn, teardown, then as IDLE + START
+ *          than the one in use: churn, teardown, restart----> IDLE
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
  *   OFFERED --PEER_CLOSED (the mapper mapped our offer, then closed it,
  *          e.g. its ack failed): the same as CONNECTED --PEER_CLOSED
+ *   CONNECTED --STALL: warn, teardown (what waited takes the NIC),
+ *          restart: a granter's offer waits until the peer, alive
+ *          again, unmaps the old pages; a mapper maps only a new
+ *          offer ------------------------------------------> IDLE
  *   OFFERED/CONNECTED --PEER_GONE: churn, teardown------------> IDLE
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
  *   BROKEN --STOP/PEER_GONE--> IDLE
- * Every teardown also publishes closed.
+ * Every teardown also publishes closed. "Restart" is SYM_FP_ACT_RESTART:
+ * the glue steps START once more after the teardown, with facts gathered
+ * anew, because the teardown changed one (the peer may still map the old
+ * pages: grants_retained).
  */
 struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 				     enum sym_fp_chan_event ev,
@@ -130,7 +140,10 @@ u32 sym_fp_epoch_after_map(u32 before, u32 offer, bool mapped);
 
 /* "idle", "offered", "connected", "broken"; "invalid" else. */
 const char *sym_fp_chan_state_name(enum sym_fp_chan_state st);
-/* "start", "view", "stop", "peer-closed", "error", "peer-gone"; "invalid" else. */
+/*
+ * "start", "view", "stop", "peer-closed", "error", "peer-gone", "stall";
+ * "invalid" else.
+ */
 const char *sym_fp_chan_event_name(enum sym_fp_chan_event ev);
 
 #endif /* SYM_FP_CHANNEL_H */

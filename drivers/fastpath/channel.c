@@ -83,6 +83,8 @@ static void fp_event_work(struct work_struct *work)
 			fp_step(ch, FP_EV_ERROR, NULL);
 		if (test_and_clear_bit(FP_PENDING_PEER_CLOSED, &ch->pending))
 			fp_step(ch, FP_EV_PEER_CLOSED, NULL);
+		if (test_and_clear_bit(FP_PENDING_STALL, &ch->pending))
+			fp_step(ch, FP_EV_STALL, NULL);
 	}
 	mutex_unlock(&fp_lock);
 }
@@ -127,6 +129,8 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	__skb_queue_head_init(&ch->backlog);
 	atomic64_set(&ch->stats.fallbacks, 0);
 	atomic64_set(&ch->stats.errors, 0);
+	atomic64_set(&ch->stats.stalls, 0);
+	timer_setup(&ch->stall_timer, fp_tx_stall_check, 0);
 	INIT_WORK(&ch->event_work, fp_event_work);
 
 	err = fp_sysfs_add(ch);		/* on failure the kobject frees ch */
@@ -150,6 +154,8 @@ void fp_channel_destroy(struct fp_channel *ch)
 	fp_step(ch, FP_EV_STOP, NULL);
 	xa_erase(&fp_channels, ch->peer);
 	mutex_unlock(&fp_lock);
+	/* Teardown stopped it already; a channel never opened never armed it. */
+	del_timer_sync(&ch->stall_timer);
 	/* event_work takes fp_lock and finds ch gone from the table. */
 	cancel_work_sync(&ch->event_work);
 	mutex_lock(&fp_lock);
@@ -273,6 +279,11 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	if (t.actions & SYM_FP_ACT_WARN_VIOLATION)
 		pr_warn_ratelimited("peer %u: protocol violation, channel broken\n",
 				    ch->peer);
+	if (t.actions & SYM_FP_ACT_WARN_STALL) {
+		atomic64_inc(&ch->stats.stalls);
+		pr_warn_ratelimited("peer %u: consumed nothing for %u s while frames waited; channel torn down, they take the NIC\n",
+				    ch->peer, FP_STALL_TIMEOUT_S);
+	}
 	if (t.actions & SYM_FP_ACT_COUNT_ERROR)
 		atomic64_inc(&ch->stats.errors);
 	if (t.actions & SYM_FP_ACT_TEARDOWN)
@@ -290,4 +301,7 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	if (t.actions & SYM_FP_ACT_OPEN)
 		fp_shmem_open(ch);
 	WRITE_ONCE(ch->state, (enum fp_state)t.next);
+	/* Once: a START from IDLE never asks for another restart. */
+	if (t.actions & SYM_FP_ACT_RESTART)
+		fp_step(ch, FP_EV_START, view);
 }

@@ -69,6 +69,7 @@ enum fp_event {
 	FP_EV_PEER_CLOSED = SYM_FP_EV_PEER_CLOSED,
 	FP_EV_ERROR = SYM_FP_EV_ERROR,
 	FP_EV_PEER_GONE = SYM_FP_EV_PEER_GONE,
+	FP_EV_STALL = SYM_FP_EV_STALL,
 };
 
 /* The 16-byte header before each frame in a ring message. */
@@ -85,6 +86,7 @@ struct fp_stats {
 	u64 rx_bytes;
 	atomic64_t fallbacks;	/* frames that took the NIC while we had a channel */
 	atomic64_t errors;	/* malformed frames, failed setups, violations */
+	atomic64_t stalls;	/* teardowns: the peer stopped consuming */
 };
 
 struct fp_channel {
@@ -119,6 +121,15 @@ struct fp_channel {
 	/* Under tx_lock: frames waiting for ring space, oldest first. */
 	struct sk_buff_head backlog;
 	u32 backlog_bytes;
+	/*
+	 * Stall watch, under tx_lock: frames moved from the backlog into the
+	 * ring (each move means the peer consumed), what the last check saw,
+	 * and the checks in a row that saw no move while frames waited.
+	 */
+	struct timer_list stall_timer;
+	u64 backlog_moved;
+	u64 stall_mark;
+	unsigned int stall_checks;
 	struct sym_ring_tx tx;
 	struct sym_ring_rx rx;
 	u32 *closed[2];			/* the closed words, by role */
@@ -129,6 +140,13 @@ struct fp_channel {
 
 #define FP_PENDING_ERROR	0
 #define FP_PENDING_PEER_CLOSED	1
+#define FP_PENDING_STALL	2
+
+/*
+ * Frames wait in the backlog and the peer consumed none for this long: the
+ * channel goes (tx.c checks every half of it), like netback's stall.
+ */
+#define FP_STALL_TIMEOUT_S	5
 
 #define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
 
@@ -189,6 +207,7 @@ void fp_tx_exit(struct net_device *nic);
 void fp_tx_reclaim(struct fp_channel *ch);
 void fp_tx_backlog_resend(struct fp_channel *ch);
 int fp_tx_kick(struct fp_channel *ch);
+void fp_tx_stall_check(struct timer_list *t);
 
 /* rx.c */
 irqreturn_t fp_interrupt(int irq, void *dev_id);

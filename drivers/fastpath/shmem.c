@@ -402,6 +402,12 @@ void fp_shmem_teardown(struct fp_channel *ch)
 	spin_lock_bh(&ch->tx_lock);
 	ch->tx_open = false;
 	spin_unlock_bh(&ch->tx_lock);
+	/*
+	 * Sees tx_open false from now on: it neither re-arms nor signals. A
+	 * stall it signalled before was this channel's: not the next one's.
+	 */
+	del_timer_sync(&ch->stall_timer);
+	clear_bit(FP_PENDING_STALL, &ch->pending);
 
 	/* 2. Tell the peer: our closed word, then the event. */
 	if (rings) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs.c - /sys/kernel/symbiont/channels/<peer-domid>/{tx_packets,
- * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,state} and
+ * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,stalls,state} and
  * /sys/kernel/symbiont/fastpath/{grants,grants_retained}
  * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
  *
@@ -57,6 +57,7 @@ FP_U64_ATTR(rx_packets);
 FP_U64_ATTR(rx_bytes);
 FP_ATOMIC_ATTR(fallbacks);
 FP_ATOMIC_ATTR(errors);
+FP_ATOMIC_ATTR(stalls);
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -73,6 +74,7 @@ static struct attribute *fp_channel_attrs[] = {
 	&rx_bytes_attr.attr,
 	&fallbacks_attr.attr,
 	&errors_attr.attr,
+	&stalls_attr.attr,
 	&state_attr.attr,
 	NULL,
 };

@@ -15,7 +15,10 @@
  *   frames queue behind it, so the stream keeps its order), we ask the
  *   peer to kick us when the head fits, and its event's NAPI poll moves
  *   the backlog on (fp_tx_kick). Queued skbs keep their socket charged,
- *   so TCP Small Queues throttles the sender.
+ *   so TCP Small Queues throttles the sender. A peer that consumes
+ *   nothing for FP_STALL_TIMEOUT_S while frames wait would hold them, and
+ *   the sockets' memory, for ever: the stall timer (fp_tx_stall_check)
+ *   has the channel torn down, and they take the NIC.
  *   Anything else - no channel, not open, backlog over FP_BACKLOG_BYTES,
  *   frame too large, frag_list, a GSO type the header cannot carry -
  *   returns NF_ACCEPT and the frame takes the normal path unchanged
@@ -151,7 +154,45 @@ static int fp_tx_flush(struct fp_channel *ch, bool *notify)
 		dev_consume_skb_any(skb);
 		moved++;
 	}
+	ch->backlog_moved += moved;
 	return moved;
+}
+
+/* Under tx_lock, with frames in the backlog: watch for a stall. */
+static void fp_tx_watch_stall(struct fp_channel *ch)
+{
+	if (timer_pending(&ch->stall_timer))
+		return;
+	ch->stall_mark = ch->backlog_moved;
+	ch->stall_checks = 0;
+	mod_timer(&ch->stall_timer, jiffies + FP_STALL_TIMEOUT_S * HZ / 2);
+}
+
+/*
+ * Timer, every half stall timeout while frames wait: two checks in a row
+ * that saw none of them move into the ring mean the peer consumed nothing
+ * for the whole timeout (it is paused, hung or hostile). The state
+ * machine then tears the channel down, and what waited takes the NIC.
+ */
+void fp_tx_stall_check(struct timer_list *t)
+{
+	struct fp_channel *ch = from_timer(ch, t, stall_timer);
+	bool stalled = false;
+
+	spin_lock_bh(&ch->tx_lock);
+	if (ch->tx_open && !skb_queue_empty(&ch->backlog)) {
+		if (ch->backlog_moved != ch->stall_mark) {
+			ch->stall_mark = ch->backlog_moved;
+			ch->stall_checks = 0;
+		}
+		stalled = ++ch->stall_checks >= 2;
+		if (!stalled)
+			mod_timer(&ch->stall_timer,
+				  jiffies + FP_STALL_TIMEOUT_S * HZ / 2);
+	}
+	spin_unlock_bh(&ch->tx_lock);
+	if (stalled)
+		fp_channel_signal(ch, FP_PENDING_STALL);
 }
 
 /*
@@ -209,6 +250,7 @@ static int fp_tx_frame(struct fp_channel *ch, struct sk_buff *skb)
 	 */
 	__skb_queue_tail(&ch->backlog, skb);
 	ch->backlog_bytes += skb->len;
+	fp_tx_watch_stall(ch);
 	err = 1;
 	if (fp_tx_wait_room(ch, skb_peek(&ch->backlog)->len, &notify) &&
 	    fp_tx_flush(ch, &notify) == -EPROTO)

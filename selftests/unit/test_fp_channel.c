@@ -18,6 +18,7 @@
 #define OFFER	SYM_FP_ACT_OFFER
 #define MAPOPEN	(SYM_FP_ACT_MAP | SYM_FP_ACT_OPEN)
 #define RESET	SYM_FP_ACT_CHURN_RESET
+#define RESTART	SYM_FP_ACT_RESTART
 #define BUMP	SYM_FP_ACT_CHURN_BUMP
 #define WINDOW	1000u
 #define OURS	5u	/* our epoch in the tables */
@@ -92,8 +93,8 @@ static const struct row rows[] = {
 	R(OFFERED, START, 1, 1, CONNECTED, OURS, OFFERED, 0),
 	R(OFFERED, START, 1, 1, ABSENT, 0, OFFERED, 0),
 	/* The mapper closed the offer (it mapped it, then gave up): anew. */
-	R(OFFERED, PEER_CLOSED, 1, 1, ABSENT, 0, OFFERED, RESET | TD | ROLE | OFFER),
-	R(OFFERED, PEER_CLOSED, 0, 1, ABSENT, 0, IDLE, RESET | TD),
+	R(OFFERED, PEER_CLOSED, 1, 1, ABSENT, 0, IDLE, RESET | TD | RESTART),
+	R(OFFERED, PEER_CLOSED, 0, 1, ABSENT, 0, IDLE, RESET | TD | RESTART),
 	R(OFFERED, STOP, 1, 1, ABSENT, 0, IDLE, TD),
 	R(OFFERED, STOP, 0, 1, CONNECTED, OURS, IDLE, TD),
 	R(OFFERED, ERROR, 1, 1, ABSENT, 0, BROKEN, TD),
@@ -102,12 +103,12 @@ static const struct row rows[] = {
 	/* CONNECTED granter: the mapper's ack of our epoch is current. */
 	R(CONNECTED, VIEW, 1, 1, CONNECTED, OURS, CONNECTED, 0),
 	R(CONNECTED, VIEW, 1, 1, ABSENT, 0, CONNECTED, 0),
-	R(CONNECTED, VIEW, 1, 1, CONNECTED, OTHER, OFFERED, RESET | TD | ROLE | OFFER),
-	R(CONNECTED, VIEW, 1, 1, CLOSED, 0, OFFERED, RESET | TD | ROLE | OFFER),
-	R(CONNECTED, VIEW, 1, 1, OFFERED, OURS, OFFERED, RESET | TD | ROLE | OFFER),
-	R(CONNECTED, VIEW, 0, 1, CLOSED, 0, IDLE, RESET | TD),
-	R(CONNECTED, PEER_CLOSED, 1, 1, ABSENT, 0, OFFERED, RESET | TD | ROLE | OFFER),
-	R(CONNECTED, PEER_CLOSED, 0, 1, ABSENT, 0, IDLE, RESET | TD),
+	R(CONNECTED, VIEW, 1, 1, CONNECTED, OTHER, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 1, 1, CLOSED, 0, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 1, 1, OFFERED, OURS, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 0, 1, CLOSED, 0, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, PEER_CLOSED, 1, 1, ABSENT, 0, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, PEER_CLOSED, 0, 1, ABSENT, 0, IDLE, RESET | TD | RESTART),
 	R(CONNECTED, START, 1, 1, CLOSED, 0, CONNECTED, 0),
 	R(CONNECTED, STOP, 1, 1, CLOSED, 0, IDLE, TD),
 	R(CONNECTED, ERROR, 1, 1, CONNECTED, OURS, BROKEN, SYM_FP_ACT_WARN_VIOLATION |
@@ -116,11 +117,11 @@ static const struct row rows[] = {
 	/* CONNECTED mapper: the granter's offer of our epoch is current. */
 	R(CONNECTED, VIEW, 1, 0, OFFERED, OURS, CONNECTED, 0),
 	R(CONNECTED, VIEW, 1, 0, ABSENT, 0, CONNECTED, 0),
-	R(CONNECTED, VIEW, 1, 0, OFFERED, OTHER, CONNECTED, RESET | TD | ROLE | MAPOPEN),
-	R(CONNECTED, VIEW, 0, 0, OFFERED, OTHER, IDLE, RESET | TD),
-	R(CONNECTED, VIEW, 1, 0, CLOSED, 0, IDLE, RESET | TD | ROLE),
-	R(CONNECTED, VIEW, 1, 0, CONNECTED, OURS, IDLE, RESET | TD | ROLE),
-	R(CONNECTED, PEER_CLOSED, 1, 0, ABSENT, 0, IDLE, RESET | TD | ROLE),
+	R(CONNECTED, VIEW, 1, 0, OFFERED, OTHER, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 0, 0, OFFERED, OTHER, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 1, 0, CLOSED, 0, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, VIEW, 1, 0, CONNECTED, OURS, IDLE, RESET | TD | RESTART),
+	R(CONNECTED, PEER_CLOSED, 1, 0, ABSENT, 0, IDLE, RESET | TD | RESTART),
 	R(CONNECTED, START, 1, 0, OFFERED, OTHER, CONNECTED, 0),
 	R(CONNECTED, STOP, 1, 0, OFFERED, OURS, IDLE, TD),
 	R(CONNECTED, ERROR, 0, 0, OFFERED, OURS, BROKEN, SYM_FP_ACT_WARN_VIOLATION |
@@ -143,11 +144,20 @@ static const struct row rows[] = {
 	R(CONNECTED, PEER_GONE, 1, 1, CONNECTED, OURS, IDLE, RESET | TD),
 	R(CONNECTED, PEER_GONE, 1, 0, OFFERED, OURS, IDLE, RESET | TD),
 	R(BROKEN, PEER_GONE, 1, 1, ABSENT, 0, IDLE, 0),
+
+	/* STALL: frames wait and the peer consumes none; only a ring has it. */
+	R(IDLE, STALL, 1, 1, ABSENT, 0, IDLE, 0),
+	R(OFFERED, STALL, 1, 1, ABSENT, 0, OFFERED, 0),
+	R(CONNECTED, STALL, 1, 1, CONNECTED, OURS, IDLE,
+	  SYM_FP_ACT_WARN_STALL | TD | RESTART),
+	R(CONNECTED, STALL, 0, 0, OFFERED, OURS, IDLE,
+	  SYM_FP_ACT_WARN_STALL | TD | RESTART),
+	R(BROKEN, STALL, 1, 0, OFFERED, OTHER, BROKEN, 0),
 };
 
 TEST(every_state_event_pair)
 {
-	bool seen[4][6];
+	bool seen[4][7];
 	unsigned int i, s, e;
 
 	memset(seen, 0, sizeof(seen));
@@ -167,7 +177,7 @@ TEST(every_state_event_pair)
 				 sym_fp_chan_state_name(r->next), r->actions);
 	}
 	for (s = 0; s < 4; s++)
-		for (e = 0; e < 6; e++)
+		for (e = 0; e < 7; e++)
 			if (!seen[s][e])
 				SYM_FAIL("# no row for %s + %s",
 					 sym_fp_chan_state_name(s), sym_fp_chan_event_name(e));
@@ -188,7 +198,8 @@ TEST(unknown_state_or_event_changes_nothing)
 		ASSERT_EQ(0, t.actions);
 	}
 	ASSERT_STREQ("invalid", sym_fp_chan_state_name((enum sym_fp_chan_state)4));
-	ASSERT_STREQ("invalid", sym_fp_chan_event_name((enum sym_fp_chan_event)6));
+	ASSERT_STREQ("invalid", sym_fp_chan_event_name((enum sym_fp_chan_event)7));
+	ASSERT_STREQ("stall", sym_fp_chan_event_name(SYM_FP_EV_STALL));
 	ASSERT_STREQ("peer-gone", sym_fp_chan_event_name(SYM_FP_EV_PEER_GONE));
 	ASSERT_STREQ("broken", sym_fp_chan_state_name(SYM_FP_BROKEN));
 	ASSERT_STREQ("peer-closed", sym_fp_chan_event_name(SYM_FP_EV_PEER_CLOSED));
@@ -212,10 +223,10 @@ TEST(churn_counts_from_one)
 
 	/* No history: reset to 1 even if churn_at happens to be recent. */
 	t = churn_step(0, 0, true);
-	ASSERT_EQ(SYM_FP_OFFERED, t.next);
-	ASSERT_EQ(RESET | TD | ROLE | OFFER, t.actions);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(RESET | TD | RESTART, t.actions);
 	t = churn_step(1, 0, true);
-	ASSERT_EQ(BUMP | TD | ROLE | OFFER, t.actions);
+	ASSERT_EQ(BUMP | TD | RESTART, t.actions);
 }
 
 TEST(churn_just_under_and_at_the_max)
@@ -223,11 +234,11 @@ TEST(churn_just_under_and_at_the_max)
 	struct sym_fp_transition t;
 
 	t = churn_step(SYM_FP_CHURN_MAX - 2, 1, true);	/* becomes max - 1 */
-	ASSERT_EQ(SYM_FP_OFFERED, t.next);
-	ASSERT_EQ(BUMP | TD | ROLE | OFFER, t.actions);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(BUMP | TD | RESTART, t.actions);
 	t = churn_step(SYM_FP_CHURN_MAX - 2, 1, false);
 	ASSERT_EQ(SYM_FP_IDLE, t.next);
-	ASSERT_EQ(BUMP | TD | ROLE, t.actions);
+	ASSERT_EQ(BUMP | TD | RESTART, t.actions);
 
 	t = churn_step(SYM_FP_CHURN_MAX - 1, 1, true);	/* becomes max */
 	ASSERT_EQ(SYM_FP_BROKEN, t.next);
@@ -249,10 +260,10 @@ TEST(churn_window_expiry_resets)
 	t = churn_step(SYM_FP_CHURN_MAX - 1, WINDOW - 1, true);
 	ASSERT_EQ(SYM_FP_BROKEN, t.next);
 	t = churn_step(SYM_FP_CHURN_MAX - 1, WINDOW, true);
-	ASSERT_EQ(SYM_FP_OFFERED, t.next);
-	ASSERT_EQ(RESET | TD | ROLE | OFFER, t.actions);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(RESET | TD | RESTART, t.actions);
 	t = churn_step(SYM_FP_CHURN_MAX + 3, WINDOW + 1, true);
-	ASSERT_EQ(RESET | TD | ROLE | OFFER, t.actions);
+	ASSERT_EQ(RESET | TD | RESTART, t.actions);
 }
 
 TEST(churn_applies_to_a_replaced_record_too)
@@ -311,10 +322,10 @@ TEST(second_offer_waits_for_retained_grants)
 	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
 	ASSERT_EQ(SYM_FP_IDLE, t.next);
 	ASSERT_EQ(ROLE, t.actions);
-	/* The peer closed a channel and still maps it: teardown, no offer. */
+	/* The peer closed a channel: teardown, then START with fresh facts. */
 	t = sym_fp_step(SYM_FP_CONNECTED, SYM_FP_EV_PEER_CLOSED, &f);
 	ASSERT_EQ(SYM_FP_IDLE, t.next);
-	ASSERT_EQ(RESET | TD | ROLE, t.actions);
+	ASSERT_EQ(RESET | TD | RESTART, t.actions);
 	/* Our own retained grants do not stop a mapper. */
 	f = facts(true, false, FP_XS_OFFERED, OTHER);
 	f.grants_retained = true;
@@ -366,16 +377,16 @@ TEST(invariants_over_all_facts)
 	};
 	static const u32 churns[] = { 0, 1, SYM_FP_CHURN_MAX - 1, SYM_FP_CHURN_MAX, 100 };
 	static const u64 ages[] = { 0, WINDOW - 1, WINDOW, 10 * WINDOW };
-	const unsigned int total = 4 * 6 * 64 * ARRAY_SIZE(views) *
+	const unsigned int total = 4 * 7 * 64 * ARRAY_SIZE(views) *
 				   ARRAY_SIZE(churns) * ARRAY_SIZE(ages);
 	unsigned int i, n = 0;
 
 	/* i enumerates (state, event, 6 fact bits, view, churn, age). */
 	for (i = 0; i < total; i++) {
-		unsigned int s = i % 4, e = i / 4 % 6, bits = i / 24 % 64;
-		unsigned int v = i / 1536 % ARRAY_SIZE(views);
-		unsigned int c = i / (1536 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
-		unsigned int a = i / (1536 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
+		unsigned int s = i % 4, e = i / 4 % 7, bits = i / 28 % 64;
+		unsigned int v = i / 1792 % ARRAY_SIZE(views);
+		unsigned int c = i / (1792 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
+		unsigned int a = i / (1792 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
 		struct sym_fp_facts f = facts(bits & 1, bits & 2, views[v],
 					      bits & 8 ? OURS : OTHER);
 		struct sym_fp_transition t;
@@ -475,11 +486,22 @@ TEST(invariants_over_all_facts)
 			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
 			ASSERT_TRUE(!(act & RESET) != !(act & BUMP));
 		}
+		/*
+		 * A teardown never acquires in the same step: the glue
+		 * restarts with fresh facts (the peer may still map the pages).
+		 */
+		if (act & SYM_FP_ACT_TEARDOWN)
+			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
+		if (act & RESTART)
+			ASSERT_TRUE((act & SYM_FP_ACT_TEARDOWN) && t.next == SYM_FP_IDLE);
+		/* A stall tears down a connected channel, and nothing else. */
+		if (e == SYM_FP_EV_STALL)
+			ASSERT_EQ(s == SYM_FP_CONNECTED, !!(act & SYM_FP_ACT_WARN_STALL));
 		/* An error is counted exactly when it is logged. */
 		ASSERT_EQ(!!(act & SYM_FP_ACT_COUNT_ERROR),
 			  !!(act & (SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_WARN_VIOLATION)));
 	}
-	ASSERT_EQ(4 * 6 * 64 * 4 * 5 * 4, n);
+	ASSERT_EQ(4 * 7 * 64 * 4 * 5 * 4, n);
 }
 
 /* A miniature glue: performs the actions the way channel.c does. */
@@ -585,6 +607,8 @@ static void step(struct chan *ch, enum sym_fp_chan_event ev,
 	/* Resources exist exactly in OFFERED and CONNECTED. */
 	CHECK(ch, (ch->state == SYM_FP_OFFERED ||
 		   ch->state == SYM_FP_CONNECTED) == ch->resources);
+	if (t.actions & RESTART)
+		step(ch, SYM_FP_EV_START, view, view_epoch);
 }
 
 TEST(granter_lifecycle)

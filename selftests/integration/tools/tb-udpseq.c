@@ -4,14 +4,22 @@
  * teardown loses nothing (issue 4, "no loss at fallback").
  *
  *   tb-udpseq send ADDR PORT COUNT PPS   COUNT datagrams, paced at PPS
- *   tb-udpseq recv ADDR PORT COUNT SECS  bind, count until all COUNT
+ *   tb-udpseq send2 ADDR ADDR2 PORT COUNT PPS
+ *                                        the same to both, alternating,
+ *                                        from one (blocking) socket: if
+ *                                        one destination holds the
+ *                                        socket's memory, both stall
+ *   tb-udpseq recv ADDR PORT COUNT SECS [IDLE]
+ *                                        bind, count until all COUNT
  *                                        arrived, or SECS passed, or
- *                                        3 s went by with nothing new
+ *                                        IDLE s (default 3) went by
+ *                                        with nothing new
  *
- * recv prints one line: "received R lost L dup D reordered O" where lost
- * counts sequence numbers in [0, COUNT) never seen (duplicates cannot hide
- * a loss), and exits 0 only when lost is 0. ADDR is IPv4 or IPv6 (for
- * recv, the address to bind). Test infrastructure; static, like tb-xs.
+ * recv prints one line: "received R lost L dup D reordered O maxgap_ms G"
+ * where lost counts sequence numbers in [0, COUNT) never seen (duplicates
+ * cannot hide a loss) and G is the longest wait between two datagrams;
+ * it exits 0 only when lost is 0. ADDR is IPv4 or IPv6 (for recv, the
+ * address to bind). Test infrastructure; static, like tb-xs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -67,28 +75,45 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-static int do_send(const char *addr, unsigned int port, uint32_t count,
-		   unsigned int pps)
+static void send_one(int fd, const unsigned char *buf,
+		     const struct sockaddr_storage *ss, socklen_t len)
 {
-	struct sockaddr_storage ss;
+	/* A full socket or neighbour queue is not the channel's loss. */
+	while (sendto(fd, buf, PAYLOAD, 0, (const struct sockaddr *)ss,
+		      len) < 0) {
+		if (errno != ENOBUFS && errno != EAGAIN)
+			die("sendto");
+		usleep(1000);
+	}
+}
+
+/* addr2 NULL: one destination. */
+static int do_send(const char *addr, const char *addr2, unsigned int port,
+		   uint32_t count, unsigned int pps)
+{
+	struct sockaddr_storage ss, ss2;
 	unsigned char buf[PAYLOAD] = { 0 };
 	struct timespec next;
-	socklen_t len;
+	socklen_t len, len2;
 	uint32_t seq;
 	int fd = sock_for(addr, port, &ss, &len);
 
+	if (addr2) {
+		close(sock_for(addr2, port, &ss2, &len2));
+		if (ss2.ss_family != ss.ss_family) {
+			fprintf(stderr, "tb-udpseq: %s and %s differ in family\n",
+				addr, addr2);
+			exit(2);
+		}
+	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (seq = 0; seq < count; seq++) {
 		uint32_t be = htonl(seq);
 
 		memcpy(buf, &be, sizeof(be));
-		/* A full socket or neighbour queue is not the channel's loss. */
-		while (sendto(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
-			      len) < 0) {
-			if (errno != ENOBUFS && errno != EAGAIN)
-				die("sendto");
-			usleep(1000);
-		}
+		send_one(fd, buf, &ss, len);
+		if (addr2)
+			send_one(fd, buf, &ss2, len2);
 		next.tv_nsec += 1000000000L / pps;
 		while (next.tv_nsec >= 1000000000L) {
 			next.tv_nsec -= 1000000000L;
@@ -101,10 +126,11 @@ static int do_send(const char *addr, unsigned int port, uint32_t count,
 }
 
 static int do_recv(const char *addr, unsigned int port, uint32_t count,
-		   unsigned int secs)
+		   unsigned int secs, unsigned int idle)
 {
 	uint64_t deadline = now_ns() + (uint64_t)secs * 1000000000u;
 	uint32_t received = 0, dup = 0, reordered = 0, lost = 0, seq, last = 0;
+	uint64_t last_at = 0, maxgap = 0, t;
 	unsigned char *seen = calloc(count ? count : 1, 1);
 	int fd, rcvbuf = 4 << 20, got_any = 0;
 	struct sockaddr_storage ss;
@@ -126,7 +152,7 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
-		if (poll(&p, 1, 3000) == 0 && got_any)
+		if (poll(&p, 1, idle * 1000) == 0 && got_any)
 			break;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0) {
@@ -136,6 +162,10 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 		}
 		if (n < 4)
 			continue;
+		t = now_ns();
+		if (last_at && t - last_at > maxgap)
+			maxgap = t - last_at;
+		last_at = t;
 		memcpy(&seq, buf, sizeof(seq));
 		seq = ntohl(seq);
 		if (seq >= count)
@@ -153,19 +183,26 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 	}
 	for (i = 0; i < count; i++)
 		lost += !seen[i];
-	printf("received %u lost %u dup %u reordered %u\n", received, lost,
-	       dup, reordered);
+	printf("received %u lost %u dup %u reordered %u maxgap_ms %llu\n",
+	       received, lost, dup, reordered,
+	       (unsigned long long)(maxgap / 1000000));
 	return lost ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "send"))
-		return do_send(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 0),
+		return do_send(argv[2], NULL, atoi(argv[3]),
+			       strtoul(argv[4], NULL, 0),
 			       atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
-	if (argc == 6 && !strcmp(argv[1], "recv"))
+	if (argc == 7 && !strcmp(argv[1], "send2"))
+		return do_send(argv[2], argv[3], atoi(argv[4]),
+			       strtoul(argv[5], NULL, 0),
+			       atoi(argv[6]) > 0 ? atoi(argv[6]) : 1);
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "recv"))
 		return do_recv(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 0),
-			       atoi(argv[5]));
-	fprintf(stderr, "usage: tb-udpseq send ADDR PORT COUNT PPS | recv ADDR PORT COUNT SECS\n");
+			       atoi(argv[5]),
+			       argc == 7 && atoi(argv[6]) > 0 ? atoi(argv[6]) : 3);
+	fprintf(stderr, "usage: tb-udpseq send ADDR PORT COUNT PPS | send2 ADDR ADDR2 PORT COUNT PPS | recv ADDR PORT COUNT SECS [IDLE]\n");
 	return 2;
 }
