@@ -168,6 +168,7 @@ void fp_grant_end(u16 peer, grant_ref_t *ref, void *page,
 		  struct fp_retained **kept);
 void fp_grants_retain(struct fp_retained *kept);
 bool fp_grants_retained(u16 peer);
+void fp_grants_peer_left(u16 peer);
 unsigned int fp_grants_in_use(void);		/* any context */
 unsigned int fp_grants_retained_count(void);	/* any context */
 void fp_grants_exit(void);			/* without fp_lock */

@@ -14,10 +14,12 @@
  *  - Retained: at teardown a grant the peer still maps is not handed to
  *    gnttab_end_foreign_access(), whose deferred list would let a peer
  *    that keeps every offer mapped pin a fresh channel's worth of pages
- *    and references per offer. Its page is zeroed (no traffic stays
- *    readable by whoever maps it later) and kept here with its reference,
- *    by peer domid. The state machine offers nothing to a peer with
- *    retained grants (fp_grants_retained() is the fact grants_retained).
+ *    and references per offer. It is kept here with its page, by peer
+ *    domid. The state machine offers nothing to a peer with retained
+ *    grants (fp_grants_retained() is the fact grants_retained). When the
+ *    peer leaves our view, its retained pages are zeroed
+ *    (fp_grants_peer_left()): nothing of the channel stays readable by a
+ *    later domain with the same domid.
  *  - Swept: a delayed work on fp_wq ends every retained grant the peer
  *    has let go of and frees its page; once none of a peer's is left, it
  *    steps that peer's channel START, and the offer that waited goes out.
@@ -32,6 +34,7 @@
  * the sweep takes it). Lifetime: an fp_retained lives from the teardown
  * that made it until its last grant ended (or unload).
  */
+#include <linux/highmem.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -138,8 +141,10 @@ static void fp_sweep_schedule(unsigned long delay)
 /*
  * fp_lock: end one grant of a teardown (*ref INVALID_GRANT_REF: the page
  * was never granted and is simply freed). A grant the peer still maps is
- * retained in *kept (allocated on first use), its page zeroed; hand
- * *kept to fp_grants_retain() once the teardown's last page is done.
+ * retained in *kept (allocated on first use); hand *kept to
+ * fp_grants_retain() once the teardown's last page is done. The page is
+ * left as it is: the peer, when it runs again, reads the ring up to our
+ * closed word, and a page zeroed under it would read as a violation.
  */
 void fp_grant_end(u16 peer, grant_ref_t *ref, void *page,
 		  struct fp_retained **kept)
@@ -158,7 +163,6 @@ void fp_grant_end(u16 peer, grant_ref_t *ref, void *page,
 		if (!r)
 			r = kzalloc(sizeof(*r), GFP_KERNEL);
 		if (r) {
-			clear_page(page);
 			r->peer = peer;
 			r->refs[r->n] = *ref;
 			r->pages[r->n++] = virt_to_page(page);
@@ -183,6 +187,24 @@ void fp_grants_retain(struct fp_retained *r)
 	pr_info_ratelimited("peer %u: still maps %u of our pages after teardown; no new channel to it until it unmaps them\n",
 			    r->peer, r->n);
 	fp_sweep_schedule(FP_SWEEP_MIN);
+}
+
+/*
+ * fp_lock: the peer left our view (it died, or left the group). Zero what
+ * it still maps: its domid may come back as another domain, which must
+ * not read the old channel's traffic in the window before the sweep ends
+ * the grants (Xen drops a dead domain's maps; the sweep then succeeds).
+ */
+void fp_grants_peer_left(u16 peer)
+{
+	struct fp_retained *r;
+	unsigned int i;
+
+	lockdep_assert_held(&fp_lock);
+	list_for_each_entry(r, &fp_retained_list, node)
+		if (r->peer == peer)
+			for (i = 0; i < r->n; i++)
+				clear_highpage(r->pages[i]);
 }
 
 /* fp_lock: does the peer still map pages of an earlier offer of ours? */

@@ -178,6 +178,7 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 			fp_step(ch, FP_EV_PEER_GONE, NULL);
 			fp_channel_destroy(ch);
 		}
+		fp_grants_peer_left(peer->domid);
 		fp_macs_rebuild();
 		break;
 	case SYMBIONT_PEER_MIGRATE_OUT:

@@ -63,7 +63,8 @@ tb_wait_for 20 sh -c ". /tb/tb.sh; [ \"\$(tb_exec g1 'cat /sys/kernel/symbiont/p
 tb_is "$(tb_exec g1 "cat /sys/kernel/symbiont/peers/$d3/mac")" "$mac2" \
 	"g1 sees g3 with g2's MAC"
 tb_is "$(tb_peers_of g1)" "$d2 $d3" "g1 lists both g2 and g3 as peers"
-sleep 3
+# g1 rebuilt its MAC index when g3 joined; its channel to g3 follows.
+tb_wait_chan 60 g1 "$d3" connected
 t2=$(tb_chan g1 "$d2" tx_packets)
 t3=$(tb_chan g1 "$d3" tx_packets)
 n0=$(tb_nic_packets g1)
