@@ -34,6 +34,7 @@
 #include "watch.h"
 #include "xs.h"
 #include "membership.h"
+#include "rate.h"
 #include "xs_parse.h"
 
 #define DOM0_DEFAULT_GROUP	"default"
@@ -65,7 +66,8 @@ struct symbiont_domain {
 	u64 view_generation;	/* last written to its view; never goes back */
 
 	struct sym_watch watch;	/* data/symbiont/state, event mode */
-	struct work_struct work;
+	struct delayed_work work;	/* reconcile; delayed only when throttled */
+	struct sym_rate rate;		/* of reconciles (dom0_throttle) */
 	struct dom0_relay *relay;	/* relay.c; NULL unless fastpath_relay */
 };
 
@@ -86,6 +88,8 @@ void dom0_domains_init(void);
 void dom0_domains_exit(void);
 u64 dom0_work_runs(void);
 void dom0_work_ran(void);
+bool dom0_throttle(struct sym_rate *rate, struct delayed_work *work);
+u64 dom0_throttled_runs(void);
 
 /* trusted.c */
 int dom0_trusted_identity(u16 domid, struct sym_identity *id);

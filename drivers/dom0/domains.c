@@ -40,6 +40,16 @@
 static DEFINE_XARRAY(dom0_domains);
 static struct sym_departed_set dom0_departed;
 static atomic64_t dom0_runs = ATOMIC64_INIT(0);
+static atomic64_t dom0_throttled = ATOMIC64_INIT(0);
+
+/*
+ * What one guest's own writes may cost dom0, per kind of work (its
+ * reconciles; the relay of its fast-path records): DOM0_GUEST_BURST runs
+ * back to back, then one per DOM0_GUEST_INTERVAL. Each run re-reads and
+ * rewrites what changed, so a run deferred is coalesced, never lost.
+ */
+#define DOM0_GUEST_INTERVAL	(HZ / 5)
+#define DOM0_GUEST_BURST	10
 
 void dom0_work_ran(void)
 {
@@ -51,6 +61,29 @@ u64 dom0_work_runs(void)
 	return atomic64_read(&dom0_runs);
 }
 
+/*
+ * On dom0_wq, at the start of a work item a guest's writes queue: true if
+ * that guest spent its budget; the work is then queued again for when it
+ * may run (firings meanwhile find it pending and coalesce), and the caller
+ * returns without reading XenStore (so its watch stays pending).
+ */
+bool dom0_throttle(struct sym_rate *rate, struct delayed_work *work)
+{
+	u64 wait = sym_rate_admit(rate, get_jiffies_64(), DOM0_GUEST_INTERVAL,
+				  DOM0_GUEST_BURST);
+
+	if (!wait)
+		return false;
+	atomic64_inc(&dom0_throttled);
+	queue_delayed_work(dom0_wq, work, (unsigned long)wait);
+	return true;
+}
+
+u64 dom0_throttled_runs(void)
+{
+	return atomic64_read(&dom0_throttled);
+}
+
 struct symbiont_domain *dom0_domain_find(u16 domid)
 {
 	return xa_load(&dom0_domains, domid);
@@ -60,9 +93,11 @@ static void dom0_domain_reconcile(struct symbiont_domain *d);
 
 static void dom0_domain_work(struct work_struct *work)
 {
-	struct symbiont_domain *d = container_of(work, struct symbiont_domain,
-						 work);
+	struct symbiont_domain *d = container_of(to_delayed_work(work),
+						 struct symbiont_domain, work);
 
+	if (dom0_throttle(&d->rate, &d->work))
+		return;
 	dom0_work_ran();
 	dom0_domain_reconcile(d);
 }
@@ -92,7 +127,7 @@ int dom0_domain_add(u16 domid)
 	d->state = SYM_MEMBER_NONE;
 	INIT_LIST_HEAD(&d->group_node);
 	INIT_LIST_HEAD(&d->move_node);
-	INIT_WORK(&d->work, dom0_domain_work);
+	INIT_DELAYED_WORK(&d->work, dom0_domain_work);
 
 	err = xa_insert(&dom0_domains, domid, d, GFP_KERNEL);
 	if (err)
@@ -106,7 +141,8 @@ int dom0_domain_add(u16 domid)
 	/* Registration fires the watch once, which queues the first look. */
 	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
 		 domid);
-	err = sym_watch_register(&d->watch, &dom0_xs, path, dom0_wq, &d->work);
+	err = sym_watch_register(&d->watch, &dom0_xs, path, dom0_wq,
+				 &d->work.work);
 	if (err)
 		goto detach_relay;
 	return 0;
@@ -125,7 +161,7 @@ free_domain:
 static void dom0_domain_free(struct symbiont_domain *d)
 {
 	dom0_domain_unwatch(d);
-	cancel_work(&d->work);
+	cancel_delayed_work(&d->work);
 	dom0_relay_detach(d);
 	dom0_domain_erase(d);
 }
@@ -287,7 +323,7 @@ void dom0_domains_requeue_all(void)
 	unsigned long domid;
 
 	xa_for_each(&dom0_domains, domid, d)
-		queue_work(dom0_wq, &d->work);
+		queue_delayed_work(dom0_wq, &d->work, 0);
 }
 
 /* Poll round; reconcile may free the entry being visited, which is fine. */
@@ -332,7 +368,7 @@ void dom0_domains_exit(void)
 	drain_workqueue(dom0_wq);
 
 	xa_for_each(&dom0_domains, domid, d) {
-		cancel_work_sync(&d->work);
+		cancel_delayed_work_sync(&d->work);
 		dom0_relay_detach(d);
 		if (d->state != SYM_MEMBER_NONE) {
 			list_del_init(&d->group_node);

@@ -57,7 +57,8 @@ struct dom0_relay {
 	struct sym_watch view_watch;	/* symbiont/generation */
 	struct sym_watch fp_watch;	/* data/symbiont/fastpath */
 	struct work_struct view_work;
-	struct work_struct fp_work;
+	struct delayed_work fp_work;	/* delayed only when throttled */
+	struct sym_rate fp_rate;	/* the guest's own writes: dom0_throttle */
 	struct xarray written;	/* peer M -> struct sym_fp_record in our view */
 };
 
@@ -277,9 +278,10 @@ static void relay_pull_group(struct symbiont_domain *d, bool to_peers)
 /* M's fastpath directory changed: relay its records to its group. */
 static void relay_fp_work(struct work_struct *work)
 {
-	struct dom0_relay *r = container_of(work, struct dom0_relay, fp_work);
+	struct dom0_relay *r = container_of(to_delayed_work(work),
+					    struct dom0_relay, fp_work);
 
-	if (READ_ONCE(relay_stopping))
+	if (READ_ONCE(relay_stopping) || dom0_throttle(&r->fp_rate, &r->fp_work))
 		return;
 	sym_watch_begin(&r->fp_watch);
 	dom0_work_ran();
@@ -315,8 +317,12 @@ static void relay_forget(struct dom0_relay *r)
 	unsigned long m;
 
 	sym_watch_unregister(&r->fp_watch);
-	/* On dom0_wq: the work is not running, drop a queued instance. */
-	cancel_work(&r->fp_work);
+	/*
+	 * On dom0_wq the work is not running: this drops a queued instance
+	 * or a throttled one's timer. At exit (after the drain) that timer
+	 * may just have fired: wait for the instance it queued.
+	 */
+	cancel_delayed_work_sync(&r->fp_work);
 	xa_for_each(&r->written, m, rec)
 		kfree(xa_erase(&r->written, m));
 }
@@ -342,7 +348,7 @@ static void relay_view_work(struct work_struct *work)
 			 "/local/domain/%u/data/symbiont/fastpath", dp->domid);
 		/* Fires once at once: relay_fp_work relays what is there. */
 		err = sym_watch_register(&r->fp_watch, &dom0_xs, path, dom0_wq,
-					 &r->fp_work);
+					 &r->fp_work.work);
 		if (err)
 			pr_warn_ratelimited("domain %u: cannot watch %s (%d)\n",
 					    dp->domid, path, err);
@@ -370,7 +376,7 @@ int dom0_relay_attach(struct symbiont_domain *d)
 	r->d = d;
 	xa_init(&r->written);
 	INIT_WORK(&r->view_work, relay_view_work);
-	INIT_WORK(&r->fp_work, relay_fp_work);
+	INIT_DELAYED_WORK(&r->fp_work, relay_fp_work);
 
 	snprintf(path, sizeof(path), "/local/domain/%u/symbiont/generation",
 		 d->domid);

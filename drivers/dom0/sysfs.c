@@ -4,7 +4,7 @@
  * in Documentation/ABI/testing/sysfs-kernel-symbiont-dom0:
  *
  *   role generation mode poll_ms
- *   stats/{xs_requests,work_runs,watch_fired,watch_dropped}
+ *   stats/{xs_requests,work_runs,watch_fired,watch_dropped,throttled}
  *   members/<domid>/{uuid,name,mac,group,state}
  *
  * Data flow: the workqueue calls dom0_generation_bump() and the
@@ -94,7 +94,14 @@ static ssize_t watch_dropped_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&dom0_xs.watch_dropped));
 }
 
+static ssize_t throttled_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dom0_throttled_runs());
+}
+
 static struct kobj_attribute xs_requests_attr = __ATTR_RO(xs_requests);
+static struct kobj_attribute throttled_attr = __ATTR_RO(throttled);
 static struct kobj_attribute work_runs_attr = __ATTR_RO(work_runs);
 static struct kobj_attribute watch_fired_attr = __ATTR_RO(watch_fired);
 static struct kobj_attribute watch_dropped_attr = __ATTR_RO(watch_dropped);
@@ -104,6 +111,7 @@ static struct attribute *stats_attrs[] = {
 	&work_runs_attr.attr,
 	&watch_fired_attr.attr,
 	&watch_dropped_attr.attr,
+	&throttled_attr.attr,
 	NULL,
 };
 
