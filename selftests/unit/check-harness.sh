@@ -11,19 +11,7 @@
 set -u
 bin=${1:?usage: check-harness.sh BINARY}
 raw=$bin.out
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { # description diagnostic
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	printf '%s\n' "$2" | sed 's/^/# /'
-}
-check() { # description command...
-	_d=$1; shift
-	if "$@"; then ok "$_d"; else not_ok "$_d" "failed: $*"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # The tests of test_harness.c, in order: fail_* must fail, pass_* pass.
 tests="pass_first fail_assert fail_segv fail_abort fail_hang fail_exit_early

@@ -15,15 +15,7 @@ set -u
 lib=$(cd "$(dirname "$0")/../lib" && pwd)/tb.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { # description diagnostic
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	printf '%s\n' "$2" | sed 's/^/# /'
-}
+. "$(dirname "$0")/tap.sh"
 
 # Success if FILE's test lines are numbered 1, 2, ... in order and its
 # last line is the plan 1..(their count).
