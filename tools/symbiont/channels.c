@@ -20,7 +20,7 @@
 /* The counters, in sysfs file order; also the JSON keys. */
 static const char *const counter_files[] = {
 	"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", "fallbacks",
-	"errors",
+	"errors", "stalls",
 };
 
 struct sym_channel {
@@ -94,17 +94,18 @@ static void channels_human(const struct sym_channel *chans, size_t n)
 {
 	size_t i;
 
-	printf("%-5s  %-16s  %-9s  %10s  %12s  %10s  %12s  %9s  %6s\n",
+	printf("%-5s  %-16s  %-9s  %10s  %12s  %10s  %12s  %9s  %6s  %6s\n",
 	       "PEER", "NAME", "STATE", "TX_PKTS", "TX_BYTES", "RX_PKTS",
-	       "RX_BYTES", "FALLBACKS", "ERRORS");
+	       "RX_BYTES", "FALLBACKS", "ERRORS", "STALLS");
 	for (i = 0; i < n; i++) {
 		const struct sym_channel *c = &chans[i];
 
 		printf("%-5u  %-16s  %-9s  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
-		       "  %12" PRIu64 "  %9" PRIu64 "  %6" PRIu64 "\n",
+		       "  %12" PRIu64 "  %9" PRIu64 "  %6" PRIu64 "  %6" PRIu64 "\n",
 		       c->peer, sym_dash(c->name), c->state,
 		       c->counter[0], c->counter[1], c->counter[2],
-		       c->counter[3], c->counter[4], c->counter[5]);
+		       c->counter[3], c->counter[4], c->counter[5],
+		       c->counter[6]);
 	}
 }
 
