@@ -48,8 +48,8 @@ static atomic64_t dom0_throttled = ATOMIC64_INIT(0);
  * back to back, then one per DOM0_GUEST_INTERVAL. Each run re-reads and
  * rewrites what changed, so a run deferred is coalesced, never lost.
  */
-#define DOM0_GUEST_INTERVAL	(HZ / 5)
-#define DOM0_GUEST_BURST	10
+#define DOM0_GUEST_INTERVAL	(HZ / 2)
+#define DOM0_GUEST_BURST	5
 
 void dom0_work_ran(void)
 {
