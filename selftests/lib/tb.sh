@@ -234,7 +234,8 @@ tb_run_all() {
 		echo "@@P dom0: running scenario $_name"
 		_t0=$(date +%s)
 		mkdir -p "$TB_RESULTS/dom0"
-		TB_LIVE=1 timeout 900 sh "$_s" >"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
+		TB_LIVE=1 timeout "${TB_SCENARIO_TIMEOUT:-900}" sh "$_s" \
+			>"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
 		echo "# exit status $?" >>"$TB_RESULTS/dom0/$_name.tap"
 		tb_tally "dom0: $_name ($(( $(date +%s) - _t0 )) s)" "$TB_RESULTS/dom0/$_name.tap"
 		tb_dmesg_check "dom0 scenario $_name" >>"$_dm"

@@ -18,8 +18,7 @@ tb_header
 
 FP=/lib/modules/symbiont_fastpath.ko
 # scripts/testbed --param grant_rounds=200 for the 200 rounds.
-ROUNDS=$(sed -n 's/.*tb\.grant_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
-ROUNDS=${ROUNDS:-10}
+ROUNDS=${TB_GRANT_ROUNDS:-10}
 CHANNEL_KB=1028		# 257 pages
 
 d1=$(tb_domid g1)

@@ -19,8 +19,7 @@ BURST=5
 RATE=2			# runs per second, DOM0_GUEST_INTERVAL = HZ / 2
 st=/sys/kernel/symbiont/stats
 # scripts/testbed --param flood_secs=60 for the 60 s.
-FLOOD_S=$(sed -n 's/.*tb\.flood_secs=\([0-9]*\).*/\1/p' /proc/cmdline)
-FLOOD_S=${FLOOD_S:-30}
+FLOOD_S=${TB_FLOOD_SECS:-30}
 ns() { /tb/tb-xs now; }
 ms_since() { echo $(( ($(ns) - $1) / 1000000 )); }
 
