@@ -17,7 +17,7 @@ GM=/lib/modules/symbiont_guest.ko
 d1=$(tb_domid g1)
 d2=$(tb_domid g2)
 d3=$(tb_domid g3)
-tb_wait_peers 30 g1 "$d2 $d3"
+tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
 mac1=$(tb_exec g1 'cat /sys/kernel/symbiont/self/mac')
 mac2=$(tb_exec g2 'cat /sys/kernel/symbiont/self/mac')
 mac3=$(tb_exec g3 'cat /sys/kernel/symbiont/self/mac')
@@ -36,7 +36,7 @@ tb_wait_for 20 sh -c ". /tb/tb.sh; [ -n \"\$(tb_exec g1 'cat /sys/kernel/symbion
 tb_is "$(tb_exec g1 'cat /sys/kernel/symbiont/self/mac')" "$mac1" \
 	"g1's self/mac is still its own MAC"
 tb_exec g1 "xenstore-write device/vif/0/mac $mac1" >/dev/null
-tb_wait_peers 30 g2 "$d1 $d3"
+tb_wait_peers 30 g2 "$(tb_domids_of g1 g3)"
 
 # --- (e) two live peers share a MAC: the fast path sends to neither ---
 for g in g1 g2 g3; do
@@ -58,11 +58,11 @@ xenstore-write "$bmac" "$mac2"
 tb_exec g3 'rmmod symbiont_fastpath; rmmod symbiont_guest' >/dev/null
 tb_wait_peers 30 g1 "$d2"
 tb_exec g3 "insmod $GM && insmod $FP" >/dev/null
-tb_wait_peers 30 g1 "$d2 $d3"
+tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
 tb_wait_for 20 sh -c ". /tb/tb.sh; [ \"\$(tb_exec g1 'cat /sys/kernel/symbiont/peers/$d3/mac')\" = '$mac2' ]"
 tb_is "$(tb_exec g1 "cat /sys/kernel/symbiont/peers/$d3/mac")" "$mac2" \
 	"g1 sees g3 with g2's MAC"
-tb_is "$(tb_peers_of g1)" "$d2 $d3" "g1 lists both g2 and g3 as peers"
+tb_is "$(tb_peers_of g1)" "$(tb_domids_of g2 g3)" "g1 lists both g2 and g3 as peers"
 # g1 rebuilt its MAC index when g3 joined; its channel to g3 follows.
 tb_wait_chan 60 g1 "$d3" connected
 t2=$(tb_chan g1 "$d2" tx_packets)
@@ -89,7 +89,7 @@ xenstore-write "$bmac" "$orig"
 tb_exec g3 'rmmod symbiont_fastpath; rmmod symbiont_guest' >/dev/null
 tb_wait_peers 30 g1 "$d2"
 tb_exec g3 "insmod $GM && insmod $FP" >/dev/null
-tb_wait_peers 30 g1 "$d2 $d3"
+tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
 tb_wait_chan 60 g1 "$d3" connected
 tb_wait_chan 60 g1 "$d2" connected
 c0=$(tb_chan_count g1 "$d2")

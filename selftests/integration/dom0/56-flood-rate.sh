@@ -26,7 +26,7 @@ ms_since() { echo $(( ($(ns) - $1) / 1000000 )); }
 d1=$(tb_domid g1)
 d2=$(tb_domid g2)
 d3=$(tb_domid g3)
-tb_wait_peers 60 g1 "$d2 $d3"
+tb_wait_peers 60 g1 "$(tb_domids_of g2 g3)"
 
 # g3 leaves and joins again; how long until g1 lists it.
 rejoin_g3_ms() {
@@ -34,7 +34,7 @@ rejoin_g3_ms() {
 	tb_wait_peers 60 g1 "$d2" || return 1
 	_t=$(ns)
 	tb_exec g3 "insmod $GM" >/dev/null
-	tb_wait_peers 60 g1 "$d2 $d3" || return 1
+	tb_wait_peers 60 g1 "$(tb_domids_of g2 g3)" || return 1
 	ms_since "$_t"
 }
 timed_ms() { # command...: its wall time in ms, or "failed"
@@ -99,8 +99,8 @@ for m in "xl list:$idle_xl:$flood_xl" "xenstore-write from g1:$idle_write:$flood
 		tb_fail "$what stays responsive" "idle $i ms, flood $f ms" ;;
 	esac
 done
-tb_wait_peers 30 g1 "$d2 $d3"
-tb_is "$(tb_peers_of g1)" "$d2 $d3" "g1 sees g2 joined again after the flood"
+tb_wait_peers 30 g1 "$(tb_domids_of g2 g3)"
+tb_is "$(tb_peers_of g1)" "$(tb_domids_of g2 g3)" "g1 sees g2 joined again after the flood"
 symbiont events | awk -v s="$join_seq" 'NR > 1 && $1 == s { f = 1 } END { exit !f }' &&
 	tb_ok "g3's join before the flood is still in dom0's event log (seq $join_seq)" ||
 	tb_fail "g3's join before the flood is still in dom0's event log" \
