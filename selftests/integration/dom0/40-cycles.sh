@@ -21,6 +21,7 @@ rejoined
 settle
 d0=$(tb_meminfo Slab)
 g0=$(gslab)
+seq0=$(symbiont events | awk 'NR > 1 { s = $1 } END { print s + 0 }')
 t0=$(date +%s)
 out=$(tb_exec g3 'i=0; while [ $i -lt 100 ]; do
 	rmmod symbiont_guest || exit 1
@@ -40,8 +41,10 @@ tb_log "dom0 Slab $d0 -> $d1 kB; g3 Slab $g0 -> $g1s kB"
 	tb_fail "dom0 slab flat over 100 cycles" "$d0 -> $d1 kB"
 [ $((g1s - g0)) -lt 1024 ] && tb_ok "g3 slab flat over 100 cycles ($((g1s - g0)) kB)" ||
 	tb_fail "g3 slab flat over 100 cycles" "$g0 -> $g1s kB"
-joins=$(symbiont events | awk -v d="$d3" 'NR > 1 && $3 == "join" && $4 == d' | wc -l)
-tb_log "dom0 logged $joins joins of domid $d3 (log keeps the newest records)"
-[ "$joins" -ge 10 ] && tb_ok "dom0 saw the cycles as joins ($joins)" ||
-	tb_fail "dom0 saw the cycles as joins" "only $joins"
+# dom0 follows g3 at its budget (5 runs, then 2/s: protocol.md): cycles
+# faster than that coalesce, so it logs some of the 100 joins, not each.
+joins=$(symbiont events | awk -v s="$seq0" -v d="$d3" 'NR > 1 && $1 > s && $3 == "join" && $4 == d' | wc -l)
+tb_log "dom0 logged $joins joins of domid $d3 during the cycles; $(cat /sys/kernel/symbiont/stats/throttled) runs deferred in all"
+[ "$joins" -ge 1 ] && tb_ok "dom0 saw the cycles as joins ($joins)" ||
+	tb_fail "dom0 saw the cycles as joins" "none since seq $seq0"
 tb_done
