@@ -98,8 +98,9 @@ static void dom0_domain_work(struct work_struct *work)
 
 	if (dom0_throttle(&d->rate, &d->work))
 		return;
-	dom0_work_ran();
+	/* May free d. Counted once done, so that the count says "finished". */
 	dom0_domain_reconcile(d);
+	dom0_work_ran();
 }
 
 static void dom0_domain_unwatch(struct symbiont_domain *d)
