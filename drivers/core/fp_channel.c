@@ -35,7 +35,7 @@ static void sym_fp_start(const struct sym_fp_facts *f,
 		t->next = SYM_FP_BROKEN;
 		return;
 	}
-	if (f->peer_migrating)
+	if (f->peer_migrating || f->policy_off)
 		return;
 	t->actions |= SYM_FP_ACT_SET_ROLE;
 	if (f->self_lower) {
@@ -90,6 +90,23 @@ static void sym_fp_peer_ended(const struct sym_fp_facts *f,
 		t->actions |= SYM_FP_ACT_RESTART;
 }
 
+/*
+ * OFFERED or CONNECTED, START or VIEW: dom0 switched the pair's fast path
+ * off (its relay no longer carries our records). End what we have,
+ * without counting it against the peer; IDLE then waits for a view that
+ * allows it again. True if that is what happens.
+ */
+static bool sym_fp_policy_ends(const struct sym_fp_facts *f,
+			       enum sym_fp_chan_event ev,
+			       struct sym_fp_transition *t)
+{
+	if (!f->policy_off || (ev != SYM_FP_EV_START && ev != SYM_FP_EV_VIEW))
+		return false;
+	t->actions = SYM_FP_TEARDOWN;
+	t->next = SYM_FP_IDLE;
+	return true;
+}
+
 /* CONNECTED + VIEW: is the record the one the channel uses? */
 static bool sym_fp_view_current(const struct sym_fp_facts *f)
 {
@@ -111,6 +128,8 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 		break;
 
 	case SYM_FP_OFFERED:
+		if (sym_fp_policy_ends(f, ev, &t))
+			break;
 		if (ev == SYM_FP_EV_VIEW && f->view_state == FP_XS_CONNECTED &&
 		    f->view_epoch == f->epoch) {
 			t.actions = SYM_FP_ACT_OPEN;
@@ -139,6 +158,8 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 		break;
 
 	case SYM_FP_CONNECTED:
+		if (sym_fp_policy_ends(f, ev, &t))
+			break;
 		if (ev == SYM_FP_EV_VIEW) {
 			/* Absent: view.c rewrites views wholesale; wait. */
 			if (f->view_state != FP_XS_ABSENT &&

@@ -65,6 +65,7 @@ struct sym_fp_facts {
 	bool self_lower;	/* our domid is below the peer's: granter if we start now */
 	bool granter;		/* the role of the channel in use (or last used) */
 	bool peer_migrating;	/* our view says the peer is migrating */
+	bool policy_off;	/* dom0's policy allows no channel to the peer */
 	bool grants_retained;	/* the peer still maps our previous offer */
 	/* The peer's record in our view; FP_XS_ABSENT if none or not given. */
 	enum sym_fp_xs_state view_state;

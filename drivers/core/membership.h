@@ -27,6 +27,7 @@
 #include "sym_compat.h"
 #include "xs_parse.h"
 #include "event_log.h"
+#include "fp_frame.h"
 
 #define SYM_DEPARTED_MAX	64
 
@@ -85,6 +86,13 @@ struct sym_identity {
 	char name[SYM_NAME_MAX + 1];
 	bool has_mac;
 	u8 mac[SYM_MAC_LEN];
+	/*
+	 * Not identity (sym_identity_same() ignores them): the IPv4
+	 * prefixes the toolstack allowed its first vif (the backend's ip
+	 * node; nr 0: unrestricted), and whether that node was malformed.
+	 */
+	struct sym_fp_addrs ipv4;
+	bool ipv4_bad;
 };
 
 /*

@@ -125,6 +125,11 @@ int sym_peer_set_insert(struct sym_peer_set *set, const struct sym_peer *p)
 	entry.state = p->state;
 	sym_copy_padded(entry.uuid, p->uuid, sizeof(entry.uuid) - 1);
 	sym_copy_padded(entry.name, p->name, sizeof(entry.name) - 1);
+	entry.fastpath_off = p->fastpath_off;
+	entry.ipv4.nr = p->ipv4.nr < SYM_FP_MAX_ADDRS ? p->ipv4.nr
+						       : SYM_FP_MAX_ADDRS;
+	memcpy(entry.ipv4.prefix, p->ipv4.prefix,
+	       entry.ipv4.nr * sizeof(entry.ipv4.prefix[0]));
 
 	memmove(&set->peers[pos + 1], &set->peers[pos],
 		(set->count - pos) * sizeof(set->peers[0]));
@@ -267,11 +272,20 @@ static void sym_diff_by_uuid(const struct sym_peer_set *old_set,
 	}
 }
 
+bool sym_peer_policy_differs(const struct sym_peer *a, const struct sym_peer *b)
+{
+	return a->fastpath_off != b->fastpath_off || a->ipv4.nr != b->ipv4.nr ||
+	       memcmp(a->ipv4.prefix, b->ipv4.prefix,
+		      a->ipv4.nr * sizeof(a->ipv4.prefix[0]));
+}
+SYM_EXPORT(sym_peer_policy_differs);
+
 static bool sym_peer_details_differ(const struct sym_peer *a, const struct sym_peer *b)
 {
 	return a->state != b->state || a->has_mac != b->has_mac ||
 	       memcmp(a->mac, b->mac, sizeof(a->mac)) ||
-	       memcmp(a->name, b->name, sizeof(a->name));
+	       memcmp(a->name, b->name, sizeof(a->name)) ||
+	       sym_peer_policy_differs(a, b);
 }
 
 static void sym_diff_state_changes(const struct sym_peer_set *old_set,

@@ -22,6 +22,7 @@
 #define SYM_PEER_SET_H
 
 #include "sym_compat.h"
+#include "fp_frame.h"
 
 #define SYM_PEERS_MAX	1024
 
@@ -37,6 +38,8 @@ struct sym_peer {
 	enum sym_peer_state state;
 	char uuid[37];
 	char name[65];
+	bool fastpath_off;		/* dom0's policy: no channel to it */
+	struct sym_fp_addrs ipv4;	/* its vif's ip=; nr 0: unrestricted */
 };
 
 /* peers[] is sorted by domid; domids are unique, uuids need not be. */
@@ -78,7 +81,7 @@ typedef void (*sym_peer_diff_fn)(void *ctx, enum sym_peer_change change,
  * Reports how old_set became new_set; either may be NULL, meaning empty.
  *
  * A peer is the same if domid and uuid both match; STATE_CHANGED (old_p and
- * new_p) is reported when its state, MAC or name differ. Of the rest, a uuid
+ * new_p) is reported when its state, MAC, name or policy differ. Of the rest, a uuid
  * that vanished at one domid and appeared at another is MOVED (old_p, new_p);
  * when a uuid left or arrived at several domids, they are paired in domid
  * order. Anything left over is REMOVED (old_p, new_p NULL) or ADDED (old_p
@@ -87,6 +90,9 @@ typedef void (*sym_peer_diff_fn)(void *ctx, enum sym_peer_change change,
  * changes in domid order). O(n log n), no allocation. fn must not modify
  * either set.
  */
+/* dom0's policy for the peer (fastpath_off, ipv4) differs. */
+bool sym_peer_policy_differs(const struct sym_peer *a, const struct sym_peer *b);
+
 void sym_peer_set_diff(const struct sym_peer_set *old_set,
 		       const struct sym_peer_set *new_set,
 		       sym_peer_diff_fn fn, void *ctx);

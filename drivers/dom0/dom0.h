@@ -57,6 +57,14 @@ struct symbiont_domain {
 	bool has_mac;
 	u8 mac[SYM_MAC_LEN];
 	char group_name[SYM_NAME_MAX + 1];
+	/*
+	 * Policy (trusted.c): its vif's allowed IPv4 prefixes, read with the
+	 * identity; fastpath_off when the admin switched the fast path off
+	 * for its VM or group, or its ip node was malformed (fail closed).
+	 */
+	struct sym_fp_addrs ipv4;
+	bool ipv4_bad;
+	bool fastpath_off;
 
 	/* Set while a member (state != NONE). */
 	struct dom0_group *group;
@@ -96,6 +104,16 @@ int dom0_trusted_identity(u16 domid, struct sym_identity *id);
 void dom0_trusted_get(const struct symbiont_domain *d, struct sym_identity *id);
 void dom0_trusted_set(struct symbiont_domain *d, const struct sym_identity *id);
 void dom0_trusted_group(const char *vm_name, char group[SYM_NAME_MAX + 1]);
+bool dom0_trusted_policy_off(const char *vm_name, const char *group);
+bool dom0_trusted_ipv4_update(struct symbiont_domain *d,
+			      const struct sym_identity *id);
+
+/* Whether dom0 lets a and b have a fast-path channel. */
+static inline bool dom0_fastpath_allowed(const struct symbiont_domain *a,
+					 const struct symbiont_domain *b)
+{
+	return !a->fastpath_off && !b->fastpath_off;
+}
 
 /* groups.c */
 const char *dom0_group_name(const struct dom0_group *g);

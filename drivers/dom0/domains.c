@@ -187,10 +187,10 @@ static void dom0_domain_apply(struct symbiont_domain *d,
 {
 	if (old == d->state) {
 		/* A join that the state machine refused: undo the grouping. */
-		if (d->state == SYM_MEMBER_NONE && d->group) {
+		if (d->state == SYM_MEMBER_NONE && d->group)
 			dom0_group_leave(d);
-			dom0_groups_flush();
-		}
+		/* That, or a member's ip node changed (its policy). */
+		dom0_groups_flush();
 		return;
 	}
 
@@ -291,6 +291,8 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 					    d->domid, err);
 		else if (!sym_identity_same(&was, &id))
 			dom0_domain_replaced(d, ann);
+		else if (dom0_trusted_ipv4_update(d, &id))
+			dom0_group_changed(d);
 		old = d->state;
 	}
 

@@ -12,6 +12,10 @@
  * When the groups directory changes (watch, or each poll round),
  * dom0_groups_reread() re-reads every member's group, moves the members
  * whose group changed and flushes both the groups they left and joined.
+ * The same work runs when /local/domain/0/symbiont/fastpath (the admin's
+ * fast-path switch, trusted.c) changes: it re-reads every member's switch
+ * and flushes the groups of those whose switch moved, so that their peers'
+ * views say so (view.c) and the relay stops carrying their records.
  *
  * Locking/lifetime: everything here runs on dom0_wq, which serialises it.
  * A group lives while it has members; dom0_groups_flush() frees empty ones.
@@ -23,6 +27,7 @@
 #include "dom0.h"
 
 #define DOM0_GROUPS_PATH	"/local/domain/0/symbiont/groups"
+#define DOM0_POLICY_PATH	"/local/domain/0/symbiont/fastpath"
 
 struct dom0_group {
 	struct hlist_node hnode;
@@ -34,6 +39,7 @@ struct dom0_group {
 static DEFINE_HASHTABLE(dom0_groups, 6);
 static LIST_HEAD(dom0_dirty_groups);
 static struct sym_watch groups_watch;
+static struct sym_watch policy_watch;	/* shares groups_work */
 static struct work_struct groups_work;
 
 static u32 dom0_group_hash(const char *name)
@@ -138,29 +144,46 @@ static void dom0_group_move(struct symbiont_domain *d)
 	dom0_member_update(d);
 }
 
+/* A member's fast-path switch, after a regroup or a change of the node. */
+static void dom0_group_policy(struct symbiont_domain *d)
+{
+	bool off = d->fastpath_off;
+
+	d->fastpath_off = d->ipv4_bad ||
+			  dom0_trusted_policy_off(d->name, d->group_name);
+	if (off != d->fastpath_off)
+		dom0_group_mark_dirty(d->group);
+}
+
 void dom0_groups_reread(void)
 {
 	char group[SYM_NAME_MAX + 1];
 	struct symbiont_domain *d, *tmp;
 	struct dom0_group *g;
 	LIST_HEAD(moves);
+	LIST_HEAD(all);
 	unsigned int bkt;
 
 	hash_for_each(dom0_groups, bkt, g, hnode) {
 		list_for_each_entry(d, &g->members, group_node) {
+			list_add_tail(&d->move_node, &all);
 			dom0_trusted_group(d->name, group);
 			if (!strcmp(group, g->name))
 				continue;
 			strscpy(d->group_name, group, sizeof(d->group_name));
-			list_add_tail(&d->move_node, &moves);
+			list_move_tail(&d->move_node, &moves);
 		}
 	}
-	if (list_empty(&moves))
-		return;
 	list_for_each_entry_safe(d, tmp, &moves, move_node) {
-		list_del(&d->move_node);
+		list_move_tail(&d->move_node, &all);
 		dom0_group_move(d);
 	}
+	list_for_each_entry_safe(d, tmp, &all, move_node) {
+		list_del(&d->move_node);
+		dom0_group_policy(d);
+	}
+	if (list_empty(&dom0_dirty_groups))
+		return;
 	dom0_generation_bump();
 	dom0_groups_flush();
 }
@@ -168,15 +191,30 @@ void dom0_groups_reread(void)
 static void dom0_groups_work(struct work_struct *work)
 {
 	sym_watch_begin(&groups_watch);
+	sym_watch_begin(&policy_watch);
 	dom0_work_ran();
 	dom0_groups_reread();
 }
 
 int dom0_groups_watch_init(void)
 {
+	int err;
+
 	INIT_WORK(&groups_work, dom0_groups_work);
-	return sym_watch_register(&groups_watch, &dom0_xs, DOM0_GROUPS_PATH,
-				  dom0_wq, &groups_work);
+	err = sym_watch_register(&groups_watch, &dom0_xs, DOM0_GROUPS_PATH,
+				 dom0_wq, &groups_work);
+	if (err)
+		return err;
+	err = sym_watch_register(&policy_watch, &dom0_xs, DOM0_POLICY_PATH,
+				 dom0_wq, &groups_work);
+	if (err)
+		goto unwatch_groups;
+	return 0;
+
+unwatch_groups:
+	sym_watch_unregister(&groups_watch);
+	cancel_work_sync(&groups_work);
+	return err;
 }
 
 /* The caller drains dom0_wq afterwards. */
@@ -184,6 +222,7 @@ void dom0_groups_watch_exit(void)
 {
 	if (!sym_watch_registered(&groups_watch))
 		return;
+	sym_watch_unregister(&policy_watch);
 	sym_watch_unregister(&groups_watch);
 	cancel_work_sync(&groups_work);
 }

@@ -21,6 +21,11 @@
  *        then pulls every group member's record for P that differs from
  *        what P's view holds (one written while P's view had no peers/M)
  *
+ * Between two members that dom0_fastpath_allowed() refuses (the admin's
+ * switch, trusted.c) nothing is relayed, and what was is withdrawn: the
+ * pair cannot set up a channel whatever its guests do, since the mapper
+ * learns the granter's grant references and event channel only here.
+ *
  * The relay keeps no table of its own: its state for a domain hangs off
  * dom0's one domain record (d->relay), created and freed with it
  * (domains.c), so it learns of domains through discover.c like the rest
@@ -239,8 +244,15 @@ static void relay_put(struct symbiont_domain *dp, u16 m,
 static void relay_pull(struct symbiont_domain *dm, struct symbiont_domain *dp,
 		       struct sym_fp_record *rec)
 {
-	int err = relay_read_record(dm->domid, dp->domid, rec);
+	int err;
 
+	/* The admin's switch or a bad ip node: carry nothing between them. */
+	if (!dom0_fastpath_allowed(dm, dp)) {
+		rec->state = FP_XS_ABSENT;
+		relay_put(dp, dm->domid, rec, false);
+		return;
+	}
+	err = relay_read_record(dm->domid, dp->domid, rec);
 	if (err == -EPROTO) {
 		pr_warn_ratelimited("domain %u: malformed fast-path record for %u ignored\n",
 				    dm->domid, dp->domid);
@@ -299,7 +311,8 @@ static void relay_reput_all(struct symbiont_domain *dp)
 
 	xa_for_each(&dp->relay->written, m, rec) {
 		dm = dom0_domain_find(m);
-		if (!relay_is_member(dm) || dm->group != dp->group) {
+		if (!relay_is_member(dm) || dm->group != dp->group ||
+		    !dom0_fastpath_allowed(dm, dp)) {
 			kfree(xa_erase(&dp->relay->written, m));
 			continue;
 		}

@@ -3,6 +3,7 @@
  * view.c - writes each member's view of its group:
  *
  *   /local/domain/<M>/symbiont/peers/<P>/{uuid,mac,name,state}
+ *   /local/domain/<M>/symbiont/peers/<P>/{fastpath-policy,ip}
  *   /local/domain/<M>/symbiont/group
  *   /local/domain/<M>/symbiont/generation
  *
@@ -40,7 +41,28 @@ static int dom0_view_put(struct xenbus_transaction t, const char *base,
 	return sym_xs_write(&dom0_xs, t, path, "", value);
 }
 
+/*
+ * M's policy for P: fastpath-policy, on only if dom0 lets the two have a
+ * channel, and ip, P's allowed IPv4 prefixes, only when it has any.
+ */
+static int dom0_view_put_policy(struct xenbus_transaction t, const char *dir,
+				const struct symbiont_domain *m,
+				const struct symbiont_domain *p)
+{
+	char ip[SYM_FP_ADDRS_STR_MAX + 1];
+	int err;
+
+	err = dom0_view_put(t, dir, "fastpath-policy",
+			    dom0_fastpath_allowed(m, p) ? "on" : "off");
+	if (err || !p->ipv4.nr)
+		return err;
+	if (sym_fp_addrs_format(&p->ipv4, ip, sizeof(ip)) < 0)
+		return -EINVAL;
+	return dom0_view_put(t, dir, "ip", ip);
+}
+
 static int dom0_view_put_peer(struct xenbus_transaction t, const char *base,
+			      const struct symbiont_domain *m,
 			      const struct symbiont_domain *p)
 {
 	char mac[SYM_MAC_STR_LEN + 1] = "";
@@ -55,6 +77,8 @@ static int dom0_view_put_peer(struct xenbus_transaction t, const char *base,
 		err = dom0_view_put(t, dir, "mac", mac);
 	if (!err)
 		err = dom0_view_put(t, dir, "name", p->name);
+	if (!err)
+		err = dom0_view_put_policy(t, dir, m, p);
 	if (!err)
 		err = dom0_view_put(t, dir, "state",
 				    sym_member_state_name(p->state));
@@ -84,7 +108,7 @@ static int dom0_view_fill(struct xenbus_transaction t,
 	list_for_each_entry(p, members, group_node) {
 		if (p == m || p->state == SYM_MEMBER_NONE)
 			continue;
-		err = dom0_view_put_peer(t, base, p);
+		err = dom0_view_put_peer(t, base, m, p);
 		if (err)
 			return err;
 	}

@@ -130,6 +130,8 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	atomic64_set(&ch->stats.fallbacks, 0);
 	atomic64_set(&ch->stats.errors, 0);
 	atomic64_set(&ch->stats.stalls, 0);
+	atomic64_set(&ch->stats.rx_spoofed, 0);
+	atomic64_set(&ch->stats.rx_filtered, 0);
 	timer_setup(&ch->stall_timer, fp_tx_stall_check, 0);
 	INIT_WORK(&ch->event_work, fp_event_work);
 
@@ -235,6 +237,39 @@ fail:
 }
 
 /*
+ * Under fp_lock: the peer's allowed IPv4 prefixes as our view says them,
+ * published for NAPI if they changed; at once, also on a live channel.
+ */
+static void fp_channel_set_policy(struct fp_channel *ch,
+				  const struct symbiont_peer *peer)
+{
+	struct fp_peer_ipv4 *old = rcu_dereference_protected(ch->peer_ipv4,
+						lockdep_is_held(&fp_lock));
+	struct sym_fp_addrs want;
+	struct fp_peer_ipv4 *new;
+	unsigned int i;
+
+	memset(&want, 0, sizeof(want));		/* compared whole, padding too */
+	want.nr = min_t(unsigned int, peer->nr_ipv4, SYM_FP_MAX_ADDRS);
+	for (i = 0; i < want.nr; i++) {
+		want.prefix[i].addr = peer->ipv4[i].addr;
+		want.prefix[i].len = peer->ipv4[i].len;
+	}
+	if (old ? !memcmp(&old->addrs, &want, sizeof(want)) : !want.nr)
+		return;
+	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	if (!new) {
+		pr_warn_ratelimited("peer %u: no memory for its address policy; the last one stays\n",
+				    ch->peer);
+		return;
+	}
+	new->addrs = want;
+	rcu_assign_pointer(ch->peer_ipv4, new);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
  * The channel state machine; under fp_lock. view is the peer's record in
  * our view for FP_EV_VIEW, else NULL (FP_XS_ABSENT records are ignored:
  * view.c rewrites views wholesale and the relay puts the record back
@@ -246,6 +281,7 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	struct sym_fp_budget *budget = sym_fp_budget_of(fp_budgets,
 					ARRAY_SIZE(fp_budgets), ch->uuid);
 	struct symbiont_peer peer;
+	bool known = !symbiont_peer_lookup_by_domid(ch->peer, &peer);
 	struct sym_fp_facts f = {
 		.may_start = fp_may_start(),
 		.self_lower = symbiont_self_domid() < ch->peer,
@@ -253,8 +289,8 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 		.view_state = view ? view->state : FP_XS_ABSENT,
 		.view_epoch = view ? view->epoch : 0,
 		.epoch = ch->epoch,
-		.peer_migrating = !symbiont_peer_lookup_by_domid(ch->peer, &peer) &&
-				  peer.state == SYMBIONT_PEER_MIGRATING,
+		.peer_migrating = known && peer.state == SYMBIONT_PEER_MIGRATING,
+		.policy_off = known && peer.fastpath_off,
 		.grants_retained = fp_grants_retained(ch->peer),
 		.churn = budget->churn,
 		.churn_at = budget->churn_at,
@@ -294,6 +330,8 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 		WRITE_ONCE(ch->state, FP_IDLE);
 	if (t.actions & SYM_FP_ACT_SET_ROLE)
 		ch->granter = f.self_lower;
+	if (known)
+		fp_channel_set_policy(ch, &peer);
 	if ((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch))
 		return;
 	if ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view))

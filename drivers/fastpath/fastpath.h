@@ -48,6 +48,7 @@
 #include <xen/xenbus.h>
 #include <symbiont/symbiont.h>
 #include "fp_channel.h"
+#include "fp_frame.h"
 #include "fp_proto.h"
 #include "ring.h"
 
@@ -87,6 +88,14 @@ struct fp_stats {
 	atomic64_t fallbacks;	/* frames that took the NIC while we had a channel */
 	atomic64_t errors;	/* malformed frames, failed setups, violations */
 	atomic64_t stalls;	/* teardowns: the peer stopped consuming */
+	/* Frames from the peer dropped by policy (drivers/core/fp_frame.c). */
+	atomic64_t rx_spoofed;	/* IPv4 source / ARP sender not its own */
+	atomic64_t rx_filtered;	/* an ethertype we do not carry, VLAN tags */
+};
+
+struct fp_peer_ipv4 {
+	struct rcu_head rcu;
+	struct sym_fp_addrs addrs;
 };
 
 struct fp_channel {
@@ -99,6 +108,12 @@ struct fp_channel {
 	u32 epoch;			/* of the offer in use (or last torn down) */
 	/* Trusted, from the view: the key of the peer's churn budget. */
 	char uuid[SYMBIONT_UUID_LEN + 1];
+	/*
+	 * Trusted, from the view: the IPv4 prefixes the peer's frames may
+	 * come from (its vif's ip=; NULL or none: any). Replaced under
+	 * fp_lock when the view changes it, read by NAPI under RCU.
+	 */
+	struct fp_peer_ipv4 __rcu *peer_ipv4;
 	struct fp_stats stats;
 
 	/* Pending asynchronous events from NAPI or the hook. */
@@ -137,6 +152,18 @@ struct fp_channel {
 	struct napi_struct napi;
 	struct net_device napi_dev;	/* dummy netdev carrying the NAPI */
 };
+
+/* The frame header's virtio_net_hdr (little-endian) for the frame check. */
+static inline void fp_vnet_from_hdr(const struct virtio_net_hdr *h,
+				    struct sym_fp_vnet *v)
+{
+	v->flags = h->flags;
+	v->gso_type = h->gso_type;
+	v->hdr_len = __virtio16_to_cpu(true, h->hdr_len);
+	v->gso_size = __virtio16_to_cpu(true, h->gso_size);
+	v->csum_start = __virtio16_to_cpu(true, h->csum_start);
+	v->csum_offset = __virtio16_to_cpu(true, h->csum_offset);
+}
 
 #define FP_PENDING_ERROR	0
 #define FP_PENDING_PEER_CLOSED	1

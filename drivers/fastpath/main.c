@@ -172,6 +172,12 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 		fp_peer_start(peer);
 		fp_macs_rebuild();	/* channels may have come and gone */
 		break;
+	case SYMBIONT_PEER_POLICY:
+		/* Off: the channel goes; on again: it starts; ip=: applied. */
+		ch = fp_channel_find(peer->domid);
+		if (ch)
+			fp_peer_start(peer);
+		break;
 	case SYMBIONT_PEER_LEAVE:
 		ch = fp_channel_find(peer->domid);
 		if (ch) {

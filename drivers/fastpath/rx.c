@@ -7,9 +7,12 @@
  * each message out of the shared ring straight into a fresh skb (a linear
  * head, then whole pages; sym_ring_peek() sizes it, sym_ring_recvv()
  * copies once); only then is anything in it looked at (the ring library
- * validated the record against its snapshot of prod). fp_rx_deliver() checks the frame
+ * validated the record against its snapshot of prod). fp_rx_prepare() checks the frame
  * (header reserved bytes zero, source MAC = the peer's trusted MAC,
- * destination = our NIC), applies the virtio_net_hdr (GSO, partial csum;
+ * destination = our NIC; then sym_fp_frame_check(): only IPv4, IPv6 and
+ * ARP, an IPv4 source or ARP sender within the peer's vif ip= as the
+ * bridge's anti-spoofing would, offload metadata as strictly as netback),
+ * applies the virtio_net_hdr (GSO, partial csum;
  * the helper is built for untrusted input), eth_type_trans() on the NIC,
  * and napi_gro_receive(): sockets, netfilter and tcpdump see it on the NIC.
  * When the ring is empty, NAPI completes and xen_irq_lateeoi() unmasks
@@ -18,7 +21,8 @@
  *
  * A ring error (-EPROTO, hostile peer) hands FP_EV_ERROR to the state
  * machine through fp_channel_signal(); the channel is then torn down from
- * process context. Malformed frames are dropped and counted in errors.
+ * process context. Malformed frames are dropped and counted in errors,
+ * spoofed ones in rx_spoofed, other ethertypes in rx_filtered.
  *
  * Locking: NAPI guarantees one poller per channel, which is the only
  * reader of the RX ring until teardown has disabled NAPI; teardown's
@@ -74,38 +78,71 @@ drop:
 
 /*
  * Checks one received message (header + frame, in skb) and makes it a
- * received frame of nic. Returns 0 or -EINVAL (the caller drops it).
+ * received frame of nic. Returns 0, or the verdict of the check (the
+ * caller counts and drops it).
  */
-static int fp_rx_prepare(struct fp_channel *ch, struct sk_buff *skb,
-			 struct net_device *nic)
+static enum sym_fp_verdict fp_rx_prepare(struct fp_channel *ch,
+					 struct sk_buff *skb,
+					 struct net_device *nic)
 {
 	static const u8 zero[sizeof_field(struct fp_frame_hdr, reserved)];
+	const struct fp_peer_ipv4 *ipv4;
+	enum sym_fp_verdict verdict;
 	struct fp_frame_hdr hdr;
 	const struct ethhdr *eth;
+	struct sym_fp_vnet vnet;
 
 	if (skb->len < FP_HDR_LEN + ETH_HLEN ||
 	    !pskb_may_pull(skb, FP_HDR_LEN + ETH_HLEN))
-		return -EINVAL;
+		return SYM_FP_FRAME_MALFORMED;
 	memcpy(&hdr, skb->data, sizeof(hdr));
 	if (memcmp(hdr.reserved, zero, sizeof(zero)))
-		return -EINVAL;
+		return SYM_FP_FRAME_MALFORMED;
 	__skb_pull(skb, FP_HDR_LEN);
 
 	eth = (const struct ethhdr *)skb->data;
 	if (!ether_addr_equal(eth->h_source, ch->peer_mac) ||
 	    !ether_addr_equal(eth->h_dest, nic->dev_addr))
-		return -EINVAL;
+		return SYM_FP_FRAME_MALFORMED;
+
+	/* What the bridge would refuse, and offload state netback would. */
+	if (!pskb_may_pull(skb, min(skb->len, SYM_FP_FRAME_HEAD)))
+		return SYM_FP_FRAME_MALFORMED;
+	fp_vnet_from_hdr(&hdr.vnet, &vnet);
+	rcu_read_lock();
+	ipv4 = rcu_dereference(ch->peer_ipv4);
+	verdict = sym_fp_frame_check(&vnet, skb->data, skb_headlen(skb),
+				     skb->len, ipv4 ? &ipv4->addrs : NULL);
+	rcu_read_unlock();
+	if (verdict != SYM_FP_FRAME_OK)
+		return verdict;
 
 	skb->dev = nic;
 	skb->protocol = eth->h_proto;
 	skb_set_network_header(skb, ETH_HLEN);
 	if (virtio_net_hdr_to_skb(skb, &hdr.vnet, true))
-		return -EINVAL;
+		return SYM_FP_FRAME_OFFLOAD;
 	skb->protocol = eth_type_trans(skb, nic);
 	/* Never on a wire: nothing to verify (a partial csum stays partial). */
 	if (skb->ip_summed == CHECKSUM_NONE)
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
-	return 0;
+	return SYM_FP_FRAME_OK;
+}
+
+/* A frame the peer sent that we do not take: counted by why. */
+static void fp_rx_count_drop(struct fp_channel *ch, enum sym_fp_verdict why)
+{
+	switch (why) {
+	case SYM_FP_FRAME_SPOOFED:
+		atomic64_inc(&ch->stats.rx_spoofed);
+		break;
+	case SYM_FP_FRAME_ETHERTYPE:
+		atomic64_inc(&ch->stats.rx_filtered);
+		break;
+	default:
+		atomic64_inc(&ch->stats.errors);
+		break;
+	}
 }
 
 /*
@@ -174,6 +211,7 @@ static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
 {
 	struct sym_ring_buf bufs[MAX_SKB_FRAGS + 1];
 	struct net_device *nic = fp_nic();
+	enum sym_fp_verdict verdict;
 	struct sk_buff *skb;
 	unsigned int n;
 	u32 len;
@@ -196,8 +234,10 @@ static int fp_rx_one(struct fp_channel *ch, struct napi_struct *napi)
 	}
 	fp_rx_fill(skb, bufs, n, len);
 
-	if (type != FP_MSG_FRAME || !nic || fp_rx_prepare(ch, skb, nic)) {
-		atomic64_inc(&ch->stats.errors);
+	verdict = type != FP_MSG_FRAME || !nic ? SYM_FP_FRAME_MALFORMED :
+		  fp_rx_prepare(ch, skb, nic);
+	if (verdict != SYM_FP_FRAME_OK) {
+		fp_rx_count_drop(ch, verdict);
 		kfree_skb(skb);
 		return 1;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs.c - /sys/kernel/symbiont/channels/<peer-domid>/{tx_packets,
- * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,stalls,state} and
+ * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,stalls,rx_spoofed,
+ * rx_filtered,peer_ipv4,state} and
  * /sys/kernel/symbiont/fastpath/{grants,grants_retained}
  * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
  *
@@ -58,6 +59,8 @@ FP_U64_ATTR(rx_bytes);
 FP_ATOMIC_ATTR(fallbacks);
 FP_ATOMIC_ATTR(errors);
 FP_ATOMIC_ATTR(stalls);
+FP_ATOMIC_ATTR(rx_spoofed);
+FP_ATOMIC_ATTR(rx_filtered);
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
@@ -67,6 +70,22 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 
+/* The IPv4 prefixes frames from the peer may come from; empty: any. */
+static ssize_t peer_ipv4_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	const struct fp_peer_ipv4 *ipv4;
+	char list[SYM_FP_ADDRS_STR_MAX + 1] = "";
+
+	rcu_read_lock();
+	ipv4 = rcu_dereference(to_channel(kobj)->peer_ipv4);
+	if (ipv4 && sym_fp_addrs_format(&ipv4->addrs, list, sizeof(list)) < 0)
+		list[0] = '\0';
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%s\n", list);
+}
+static struct kobj_attribute peer_ipv4_attr = __ATTR_RO(peer_ipv4);
+
 static struct attribute *fp_channel_attrs[] = {
 	&tx_packets_attr.attr,
 	&tx_bytes_attr.attr,
@@ -75,6 +94,9 @@ static struct attribute *fp_channel_attrs[] = {
 	&fallbacks_attr.attr,
 	&errors_attr.attr,
 	&stalls_attr.attr,
+	&rx_spoofed_attr.attr,
+	&rx_filtered_attr.attr,
+	&peer_ipv4_attr.attr,
 	&state_attr.attr,
 	NULL,
 };
@@ -84,6 +106,8 @@ static void fp_channel_release(struct kobject *kobj)
 {
 	struct fp_channel *ch = to_channel(kobj);
 
+	/* NAPI, its only reader, is gone; nobody else reads it. */
+	kfree(rcu_access_pointer(ch->peer_ipv4));
 	kfree_rcu(ch, rcu);
 }
 

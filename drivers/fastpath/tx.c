@@ -68,14 +68,29 @@ static void fp_tx_maybe_corrupt(struct fp_channel *ch)
 static inline void fp_tx_maybe_corrupt(struct fp_channel *ch) { }
 #endif
 
-/* Can this frame be described as one ring message at all? */
+/*
+ * Can this frame be one ring message, and would the peer take it? It runs
+ * the peer's own check (sym_fp_frame_sendable(), without the address
+ * policy, which is the peer's to apply): a frame it would refuse for its type or
+ * its offload state takes the NIC instead of being lost. A VLAN tag held
+ * in the skb's metadata would not travel in the ring: NIC too.
+ */
 static int fp_tx_check(struct sk_buff *skb)
 {
-	struct virtio_net_hdr vnet;
+	u32 head_len = sym_fp_frame_head_len(skb->len);
+	u8 head[SYM_FP_FRAME_HEAD];
+	struct virtio_net_hdr hdr;
+	struct sym_fp_vnet vnet;
 
 	if (skb_has_frag_list(skb) || skb->len > FP_MAX_MSG - FP_HDR_LEN)
 		return -EMSGSIZE;
-	if (virtio_net_hdr_from_skb(skb, &vnet, true, false, 0))
+	if (skb_vlan_tag_present(skb) ||
+	    virtio_net_hdr_from_skb(skb, &hdr, true, false, 0))
+		return -EOPNOTSUPP;
+	if (skb_copy_bits(skb, 0, head, head_len))
+		return -EINVAL;
+	fp_vnet_from_hdr(&hdr, &vnet);
+	if (!sym_fp_frame_sendable(&vnet, head, head_len, skb->len))
 		return -EOPNOTSUPP;
 	return 0;
 }

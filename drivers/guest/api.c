@@ -23,6 +23,10 @@
 static_assert(SYMBIONT_UUID_LEN == SYM_UUID_STR_LEN);
 static_assert(SYMBIONT_NAME_MAX == SYM_NAME_MAX);
 static_assert(sizeof_field(struct symbiont_peer, mac) == SYM_MAC_LEN);
+/* The exported prefixes are the core's, copied as they are. */
+static_assert(SYMBIONT_IPV4_MAX == SYM_FP_MAX_ADDRS);
+static_assert(sizeof(struct symbiont_ipv4_prefix) == sizeof(struct sym_fp_prefix));
+static_assert(offsetof(struct symbiont_ipv4_prefix, len) == offsetof(struct sym_fp_prefix, len));
 
 struct peer_table {
 	struct rcu_head rcu;
@@ -82,6 +86,9 @@ static void export_peer(const struct sym_peer *p, struct symbiont_peer *out)
 						    : SYMBIONT_PEER_JOINED;
 	strscpy(out->uuid, p->uuid, sizeof(out->uuid));
 	strscpy(out->name, p->name, sizeof(out->name));
+	out->fastpath_off = p->fastpath_off;
+	out->nr_ipv4 = p->ipv4.nr;
+	memcpy(out->ipv4, p->ipv4.prefix, p->ipv4.nr * sizeof(out->ipv4[0]));
 }
 
 static int lookup(const struct sym_peer *(*find)(const struct sym_peer_set *,

@@ -76,6 +76,36 @@ static int read_field(const char *dir, const char *node, char *buf,
 	return 0;
 }
 
+/*
+ * dom0's policy for the peer: fastpath-policy ("on" or "off") and ip (its
+ * vif's allowed IPv4 prefixes, as Documentation/fastpath.md says). Either
+ * absent (a dom0 that writes neither) means on and unrestricted; a value
+ * we cannot parse switches the fast path to that peer off.
+ */
+static int read_policy(const char *dir, struct sym_peer *p)
+{
+	char buf[SYM_FP_ADDRS_STR_MAX + 1];
+	unsigned int len;
+	int err;
+
+	err = read_field(dir, "fastpath-policy", buf, sizeof(buf), &len);
+	if (err && err != -ENOENT && err != -E2BIG)
+		return err;
+	p->fastpath_off = err == -E2BIG ||
+			  (!err && (len != 2 || memcmp(buf, "on", 2)));
+
+	err = read_field(dir, "ip", buf, sizeof(buf), &len);
+	if (err == -ENOENT)
+		return 0;
+	if (err && err != -E2BIG)
+		return err;
+	if (err || sym_fp_addrs_parse(buf, len, &p->ipv4)) {
+		p->ipv4.nr = 0;
+		p->fastpath_off = true;
+	}
+	return 0;
+}
+
 static int read_peer(const char *entry, struct sym_peer *p)
 {
 	char dir[sizeof(VIEW_DIR "/peers/") + 8];
@@ -102,6 +132,9 @@ static int read_peer(const char *entry, struct sym_peer *p)
 	if (err)
 		return err;
 	p->has_mac = len && !sym_parse_mac(buf, len, p->mac);
+	err = read_policy(dir, p);
+	if (err)
+		return err;
 	err = read_field(dir, "state", buf, sizeof(buf), &len) ?:
 	      sym_parse_announce(buf, len, &state);
 	if (err)
@@ -234,6 +267,8 @@ static void peer_changed(const struct sym_peer *old, const struct sym_peer *new)
 	struct sym_transition t;
 
 	symbiont_sysfs_peer_update(new);
+	if (sym_peer_policy_differs(old, new))
+		symbiont_notify(SYMBIONT_PEER_POLICY, new);
 	if (old->state == new->state)
 		return;
 	t = sym_member_step(member_state(old), announced(new), true,

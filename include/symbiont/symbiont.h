@@ -30,6 +30,14 @@ enum symbiont_peer_state {
 	SYMBIONT_PEER_MIGRATING = 2,
 };
 
+#define SYMBIONT_IPV4_MAX	8
+
+/* An IPv4 prefix: addr in host byte order, len 0..32. */
+struct symbiont_ipv4_prefix {
+	u32 addr;
+	u8 len;
+};
+
 struct symbiont_peer {
 	u16 domid;
 	bool has_mac;
@@ -37,6 +45,14 @@ struct symbiont_peer {
 	enum symbiont_peer_state state;
 	char uuid[SYMBIONT_UUID_LEN + 1];
 	char name[SYMBIONT_NAME_MAX + 1];
+	/* dom0's policy allows no fast-path channel to this peer. */
+	bool fastpath_off;
+	/*
+	 * The IPv4 addresses the toolstack allowed the peer's vif (`ip=` of
+	 * its vif spec), which frames from it must come from; none: any.
+	 */
+	u8 nr_ipv4;
+	struct symbiont_ipv4_prefix ipv4[SYMBIONT_IPV4_MAX];
 };
 
 /* Notifier actions; the data pointer is a const struct symbiont_peer *. */
@@ -51,6 +67,11 @@ enum symbiont_notify {
 	 * already returns (data: NULL).
 	 */
 	SYMBIONT_SELF_MIGRATE_IN,
+	/*
+	 * dom0's policy for a peer changed: fastpath_off or its allowed
+	 * IPv4 prefixes (data: the peer, as lookups now return it).
+	 */
+	SYMBIONT_PEER_POLICY,
 };
 
 int symbiont_peer_lookup_by_domid(u16 domid, struct symbiont_peer *out);

@@ -313,6 +313,31 @@ TEST(no_offer_or_map_to_a_migrating_peer)
 	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
 }
 
+TEST(policy_off_ends_a_channel_and_starts_none)
+{
+	struct sym_fp_facts f = facts(true, true, FP_XS_CONNECTED, OURS);
+	struct sym_fp_transition t;
+
+	f.policy_off = true;
+	t = sym_fp_step(SYM_FP_CONNECTED, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(TD, t.actions);
+	t = sym_fp_step(SYM_FP_OFFERED, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(TD, t.actions);
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(0, t.actions);
+	f = facts(true, false, FP_XS_OFFERED, OTHER);
+	f.policy_off = true;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(0, t.actions);
+	/* Switched back on: the same facts map again. */
+	f.policy_off = false;
+	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
+	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+}
+
 TEST(second_offer_waits_for_retained_grants)
 {
 	struct sym_fp_facts f = facts(true, true, FP_XS_ABSENT, 0);
@@ -377,16 +402,16 @@ TEST(invariants_over_all_facts)
 	};
 	static const u32 churns[] = { 0, 1, SYM_FP_CHURN_MAX - 1, SYM_FP_CHURN_MAX, 100 };
 	static const u64 ages[] = { 0, WINDOW - 1, WINDOW, 10 * WINDOW };
-	const unsigned int total = 4 * 7 * 64 * ARRAY_SIZE(views) *
+	const unsigned int total = 4 * 7 * 128 * ARRAY_SIZE(views) *
 				   ARRAY_SIZE(churns) * ARRAY_SIZE(ages);
 	unsigned int i, n = 0;
 
-	/* i enumerates (state, event, 6 fact bits, view, churn, age). */
+	/* i enumerates (state, event, 7 fact bits, view, churn, age). */
 	for (i = 0; i < total; i++) {
-		unsigned int s = i % 4, e = i / 4 % 7, bits = i / 28 % 64;
-		unsigned int v = i / 1792 % ARRAY_SIZE(views);
-		unsigned int c = i / (1792 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
-		unsigned int a = i / (1792 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
+		unsigned int s = i % 4, e = i / 4 % 7, bits = i / 28 % 128;
+		unsigned int v = i / 3584 % ARRAY_SIZE(views);
+		unsigned int c = i / (3584 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
+		unsigned int a = i / (3584 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
 		struct sym_fp_facts f = facts(bits & 1, bits & 2, views[v],
 					      bits & 8 ? OURS : OTHER);
 		struct sym_fp_transition t;
@@ -395,6 +420,7 @@ TEST(invariants_over_all_facts)
 		f.granter = bits & 4;
 		f.peer_migrating = bits & 16;
 		f.grants_retained = bits & 32;
+		f.policy_off = bits & 64;
 		f.churn = churns[c];
 		f.churn_at = f.now - ages[a];
 		t = sym_fp_step(s, e, &f);
@@ -449,6 +475,18 @@ TEST(invariants_over_all_facts)
 		/* Never an offer or a map to a migrating peer. */
 		if (f.peer_migrating)
 			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP));
+		/*
+		 * dom0's policy off: nothing acquired; a channel is ended on
+		 * START or VIEW, quietly and without counting it as churn.
+		 */
+		if (f.policy_off) {
+			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP));
+			if ((s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED) &&
+			    (e == SYM_FP_EV_START || e == SYM_FP_EV_VIEW)) {
+				ASSERT_EQ(TD, act);
+				ASSERT_EQ(SYM_FP_IDLE, t.next);
+			}
+		}
 		/* No second offer while the peer maps the pages of the first. */
 		if (f.grants_retained)
 			ASSERT_EQ(0, act & OFFER);
@@ -501,7 +539,7 @@ TEST(invariants_over_all_facts)
 		ASSERT_EQ(!!(act & SYM_FP_ACT_COUNT_ERROR),
 			  !!(act & (SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_WARN_VIOLATION)));
 	}
-	ASSERT_EQ(4 * 7 * 64 * 4 * 5 * 4, n);
+	ASSERT_EQ(4 * 7 * 128 * 4 * 5 * 4, n);
 }
 
 /* A miniature glue: performs the actions the way channel.c does. */

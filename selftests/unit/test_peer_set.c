@@ -508,6 +508,32 @@ static bool details_equal(const struct sym_peer *a, const struct sym_peer *b)
 	       !memcmp(a->mac, b->mac, 6) && !strcmp(a->name, b->name);
 }
 
+TEST(policy_change_is_a_state_change_and_is_kept)
+{
+	struct sym_peer_set *a = new_set(2), *b = new_set(2);
+	struct sym_peer p = peer(5, 5, "vm5"), q = p;
+
+	ASSERT_EQ(0, sym_peer_set_insert(a, &p));
+	q.ipv4.nr = 1;
+	q.ipv4.prefix[0].addr = 0xc0000201;
+	q.ipv4.prefix[0].len = 32;
+	ASSERT_TRUE(sym_peer_policy_differs(&p, &q));
+	ASSERT_EQ(0, sym_peer_set_insert(b, &q));
+	ASSERT_EQ(1u, b->peers[0].ipv4.nr);
+	ASSERT_EQ(0xc0000201u, b->peers[0].ipv4.prefix[0].addr);
+	diff(a, b);
+	ASSERT_EQ(1u, rec.count);
+	ASSERT_EQ(SYM_PEER_STATE_CHANGED, rec.changes[0].kind);
+
+	q.ipv4.nr = 0;
+	q.fastpath_off = true;
+	ASSERT_TRUE(sym_peer_policy_differs(&p, &q));
+	q.fastpath_off = false;
+	ASSERT_FALSE(sym_peer_policy_differs(&p, &q));
+	free(a);
+	free(b);
+}
+
 TEST(diff_random_sets_satisfy_contract)
 {
 	struct sym_peer_set *a = new_set(16);
