@@ -10,7 +10,9 @@
  * resumes or leaves (entry dropped), or it disappears (entry kept as
  * departed) and a new domain with the same uuid joins (entry consumed), or
  * the new domain joins first (entry claimed) and the old one's disappearance
- * drops it.
+ * drops it. Two more ends: a fresh boot of the same uuid (the guest says
+ * "boot") supersedes it, and an expiry pass reports it lost once it has
+ * waited ttl for a restore.
  *
  * sym_identity_same() is what dom0 asks on every reconcile of a member: a
  * "no" means a new domain is behind the domid (the old one is gone).
@@ -162,7 +164,7 @@ static s32 sym_departed_claim(struct sym_departed_set *departed,
 
 static struct sym_transition sym_stay(enum sym_member_state state)
 {
-	struct sym_transition t = { state, false, SYM_EV_JOIN, -1 };
+	struct sym_transition t = { state, false, SYM_EV_JOIN, -1, -1 };
 
 	return t;
 }
@@ -170,28 +172,81 @@ static struct sym_transition sym_stay(enum sym_member_state state)
 static struct sym_transition sym_emit(enum sym_member_state next,
 				      enum sym_event_kind kind, s32 prev_domid)
 {
-	struct sym_transition t = { next, true, kind, prev_domid };
+	struct sym_transition t = { next, true, kind, prev_domid, -1 };
 
 	return t;
 }
 
+/*
+ * A guest that says it booted joins with the uuid of a VM that departed
+ * migrating: that VM will not resume (a fresh boot took its uuid). Its
+ * entry goes, and if its old domain is gone it is reported lost. -1 if
+ * there is nothing to report.
+ */
+static s32 sym_departed_superseded(struct sym_departed_set *departed,
+				   const char key[SYM_UUID_BYTES])
+{
+	struct sym_departed *d = sym_departed_lookup(departed, key, false, 0, true);
+	s32 lost;
+
+	if (!d || d->old_domain_alive)
+		return -1;
+	lost = d->domid;
+	memset(d, 0, sizeof(*d));
+	return lost;
+}
+
+u64 sym_departed_expire(struct sym_departed_set *departed, u64 now, u64 ttl,
+			sym_departed_lost_fn lost, void *ctx)
+{
+	u64 next = 0, deadline;
+	int i;
+
+	for (i = 0; i < SYM_DEPARTED_MAX; i++) {
+		struct sym_departed *d = &departed->slot[i];
+
+		if (!d->used || d->old_domain_alive || d->claimed)
+			continue;
+		if (!d->stamped) {
+			d->stamped = true;
+			d->gone_at = now;
+		}
+		if (now - d->gone_at >= ttl) {
+			lost(ctx, d);
+			memset(d, 0, sizeof(*d));
+			continue;
+		}
+		deadline = d->gone_at + ttl;
+		if (!next || deadline < next)
+			next = deadline;
+	}
+	return next;
+}
+SYM_EXPORT(sym_departed_expire);
+
 struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announce ann,
-				      bool domain_alive, u16 domid, const char *uuid,
+				      enum sym_origin origin, bool domain_alive,
+				      u16 domid, const char *uuid,
 				      struct sym_departed_set *departed)
 {
 	char key[SYM_UUID_BYTES];
 	bool has_uuid = departed && sym_uuid_key(uuid, key);
+	struct sym_transition t;
 	s32 prev;
 
 	switch (cur) {
 	case SYM_MEMBER_NONE:
 		if (!domain_alive || ann != SYM_ANNOUNCE_JOINED)
 			return sym_stay(SYM_MEMBER_NONE);
+		if (has_uuid && origin == SYM_ORIGIN_BOOT) {
+			t = sym_emit(SYM_MEMBER_JOINED, SYM_EV_JOIN, -1);
+			t.lost_domid = sym_departed_superseded(departed, key);
+			return t;
+		}
 		prev = has_uuid ? sym_departed_claim(departed, key) : -1;
 		if (prev >= 0)
 			return sym_emit(SYM_MEMBER_JOINED, SYM_EV_MIGRATE_IN, prev);
 		return sym_emit(SYM_MEMBER_JOINED, SYM_EV_JOIN, -1);
-
 	case SYM_MEMBER_JOINED:
 		if (!domain_alive)
 			return sym_emit(SYM_MEMBER_NONE, SYM_EV_LOST, -1);

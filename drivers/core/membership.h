@@ -43,6 +43,8 @@ struct sym_departed {
 	bool used;
 	bool old_domain_alive;	/* migrate-out seen, old domain not yet gone */
 	bool claimed;		/* a new domain already reported migrate-in */
+	bool stamped;		/* gone_at is set (sym_departed_expire()) */
+	u64 gone_at;		/* when an expiry pass first saw it departed */
 	u64 age;		/* larger is newer */
 };
 
@@ -56,6 +58,11 @@ struct sym_transition {
 	bool emit;
 	enum sym_event_kind kind;	/* valid if emit */
 	s32 prev_domid;			/* migrate-in only, else -1 */
+	/*
+	 * A departed VM this step ended for good (a fresh boot took its
+	 * uuid): report it lost, with this domid, before the event; else -1.
+	 */
+	s32 lost_domid;
 };
 
 void sym_departed_init(struct sym_departed_set *departed);
@@ -68,13 +75,30 @@ const struct sym_departed *sym_departed_find(const struct sym_departed_set *depa
  * domain_alive: false when the domain's XenStore home is gone; this wins
  * over ann. uuid: trusted uuid of this domid (from /local/domain/<d>/vm), or
  * NULL/"" if unknown, in which case the departed set is not consulted.
+ * origin: the guest's claim with its announcement; a join of a uuid that
+ * departed migrating is migrate-in unless the guest says it booted, in
+ * which case the departed one is lost (lost_domid) and this is a join.
  * Cases the table leaves open: none + anything but joined-and-alive and
  * joined + joined stay put silently; migrating + absent while alive is a
  * leave (the guest withdrew its registration).
  */
 struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announce ann,
-				      bool domain_alive, u16 domid, const char *uuid,
+				      enum sym_origin origin, bool domain_alive,
+				      u16 domid, const char *uuid,
 				      struct sym_departed_set *departed);
+
+typedef void (*sym_departed_lost_fn)(void *ctx, const struct sym_departed *d);
+
+/*
+ * An expiry pass over the departed set at time now: an entry whose old
+ * domain is gone and that no new domain claimed is stamped with now the
+ * first time a pass sees it, and ttl after that it is reported to lost
+ * and forgotten (a VM saved and never restored, or destroyed while
+ * suspended). Returns the earliest deadline still pending, 0 if none, so
+ * the caller can schedule the next pass. now and ttl in one unit.
+ */
+u64 sym_departed_expire(struct sym_departed_set *departed, u64 now, u64 ttl,
+			sym_departed_lost_fn lost, void *ctx);
 
 /*
  * A domain's trusted identity: what dom0 reads from the toolstack's nodes

@@ -200,6 +200,41 @@ const char *sym_announce_name(enum sym_announce ann)
 }
 SYM_EXPORT(sym_announce_name);
 
+static const char *const sym_origin_names[] = {
+	[SYM_ORIGIN_UNKNOWN] = "unknown",
+	[SYM_ORIGIN_BOOT] = "boot",
+	[SYM_ORIGIN_RESUME] = "resume",
+};
+
+int sym_parse_origin(const char *s, size_t len, enum sym_origin *out)
+{
+	enum sym_origin o;
+
+	if (!s) {
+		*out = SYM_ORIGIN_UNKNOWN;
+		return 0;
+	}
+	/* UNKNOWN has no spelling either. */
+	for (o = SYM_ORIGIN_BOOT; o <= SYM_ORIGIN_RESUME; o++) {
+		const char *word = sym_origin_names[o];
+
+		if (len == strlen(word) && !memcmp(s, word, len)) {
+			*out = o;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+SYM_EXPORT(sym_parse_origin);
+
+const char *sym_origin_name(enum sym_origin origin)
+{
+	if ((unsigned int)origin >= ARRAY_SIZE(sym_origin_names))
+		return "invalid";
+	return sym_origin_names[origin];
+}
+SYM_EXPORT(sym_origin_name);
+
 int sym_parse_name(const char *s, size_t len, char *out, size_t outsz)
 {
 	size_t i;

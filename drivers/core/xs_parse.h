@@ -75,6 +75,24 @@ int sym_parse_announce(const char *s, size_t len, enum sym_announce *out);
 const char *sym_announce_name(enum sym_announce ann);
 
 /*
+ * A guest's data/symbiont/origin, its own (untrusted) claim of where its
+ * announcement comes from: "boot" (the module was loaded in this domain
+ * and has seen no resume since) or "resume" (the domain was restored or
+ * its suspend cancelled). It only ever chooses between join and
+ * migrate-in; absent (a version-1 guest before it) is UNKNOWN.
+ */
+enum sym_origin {
+	SYM_ORIGIN_UNKNOWN,
+	SYM_ORIGIN_BOOT,
+	SYM_ORIGIN_RESUME,
+};
+
+/* s == NULL: UNKNOWN, returns 0; else exactly "boot" or "resume", or -EINVAL. */
+int sym_parse_origin(const char *s, size_t len, enum sym_origin *out);
+/* "unknown", "boot", "resume"; "invalid" for other values. */
+const char *sym_origin_name(enum sym_origin origin);
+
+/*
  * VM and group names: [A-Za-z0-9_.-]{1,64}. out gets the name plus NUL;
  * -ENOSPC if outsz < len + 1.
  */

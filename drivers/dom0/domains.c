@@ -16,6 +16,10 @@
  * updates sysfs, the generation, the group and the views of that group
  * only. A domain whose home is gone and that is not a member is freed.
  *
+ * A VM that departed migrating waits in the departed set for its restore;
+ * after each step, and from departed_work at the next deadline, an expiry
+ * pass reports lost those that waited DOM0_DEPARTED_TIMEOUT_S in vain.
+ *
  * Locking: all of this runs on dom0_wq, an ordered workqueue, which is the
  * lock for records, states, groups and the departed set; the xarray's own
  * lock covers its insert and erase.
@@ -39,6 +43,23 @@
 
 static DEFINE_XARRAY(dom0_domains);
 static struct sym_departed_set dom0_departed;
+static struct delayed_work departed_work;	/* the next expiry pass */
+
+/*
+ * How long a VM saved (or migrating away) may stay away before it is
+ * reported lost; its restore after that is a join.
+ */
+#define DOM0_DEPARTED_TIMEOUT_S	600
+
+#ifdef SYMBIONT_FAULT_INJECTION
+/* The lifecycle scenario cannot wait 10 minutes for a lost. */
+static unsigned int departed_timeout_s = DOM0_DEPARTED_TIMEOUT_S;
+module_param(departed_timeout_s, uint, 0644);
+MODULE_PARM_DESC(departed_timeout_s, "TEST ONLY: seconds a VM that departed migrating may stay away before it is lost");
+#define dom0_departed_ttl()	((u64)READ_ONCE(departed_timeout_s) * HZ)
+#else
+#define dom0_departed_ttl()	((u64)DOM0_DEPARTED_TIMEOUT_S * HZ)
+#endif
 static atomic64_t dom0_runs = ATOMIC64_INIT(0);
 static atomic64_t dom0_throttled = ATOMIC64_INIT(0);
 
@@ -167,6 +188,38 @@ static void dom0_domain_free(struct symbiont_domain *d)
 	dom0_domain_erase(d);
 }
 
+/* A departed VM that will not come back: lost, under its old domid. */
+static void dom0_departed_lost(void *ctx, const struct sym_departed *dep)
+{
+	struct sym_event ev = {
+		.kind = SYM_EV_LOST,
+		.domid = dep->domid,
+		.prev_domid = -1,
+	};
+
+	strscpy(ev.uuid, dep->uuid, sizeof(ev.uuid));
+	strscpy(ev.name, ctx ? (const char *)ctx : "", sizeof(ev.name));
+	sym_events_record(&ev);
+}
+
+/* On dom0_wq: an expiry pass, and the next one scheduled. */
+static void dom0_departed_sweep(void)
+{
+	u64 now = get_jiffies_64();
+	u64 next = sym_departed_expire(&dom0_departed, now, dom0_departed_ttl(),
+				       dom0_departed_lost, NULL);
+
+	if (next)
+		mod_delayed_work(dom0_wq, &departed_work,
+				 (unsigned long)min_t(u64, next - now, MAX_JIFFY_OFFSET));
+}
+
+static void dom0_departed_work(struct work_struct *work)
+{
+	dom0_work_ran();
+	dom0_departed_sweep();
+}
+
 static void dom0_domain_record(const struct symbiont_domain *d,
 			       const struct sym_transition *t)
 {
@@ -176,6 +229,13 @@ static void dom0_domain_record(const struct symbiont_domain *d,
 		.prev_domid = t->prev_domid,
 	};
 
+	/* A fresh boot took the uuid of a VM that was away: that one is lost. */
+	if (t->lost_domid >= 0) {
+		struct sym_departed gone = { .domid = (u16)t->lost_domid };
+
+		strscpy(gone.uuid, d->uuid, sizeof(gone.uuid));
+		dom0_departed_lost((void *)d->name, &gone);
+	}
 	strscpy(ev.uuid, d->uuid, sizeof(ev.uuid));
 	strscpy(ev.name, d->name, sizeof(ev.name));
 	sym_events_record(&ev);
@@ -207,6 +267,30 @@ static void dom0_domain_apply(struct symbiont_domain *d,
 	}
 	dom0_generation_bump();
 	dom0_groups_flush();
+}
+
+/*
+ * data/symbiont/origin, the guest's claim that comes with its state:
+ * unknown if absent (an older guest) or unreadable, and logged if
+ * malformed (then unknown too: it only ever tells join from migrate-in).
+ */
+static enum sym_origin dom0_domain_origin(struct symbiont_domain *d)
+{
+	char path[DOM0_PATH_MAX], val[16];
+	enum sym_origin origin;
+	int len;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/origin",
+		 d->domid);
+	len = sym_xs_read(&dom0_xs, XBT_NIL, path, "", val, sizeof(val));
+	if (len < 0 && len != -E2BIG)
+		return SYM_ORIGIN_UNKNOWN;
+	if (len < 0 || sym_parse_origin(val, len, &origin)) {
+		pr_warn_ratelimited("domain %u: malformed value in %s ignored\n",
+				    d->domid, path);
+		return SYM_ORIGIN_UNKNOWN;
+	}
+	return origin;
 }
 
 /* Reads data/symbiont/state; false (and logged) if there is nothing to act on. */
@@ -249,8 +333,8 @@ static void dom0_domain_replaced(struct symbiont_domain *d,
 	enum sym_member_state old = d->state;
 	struct sym_transition t;
 
-	t = sym_member_step(old, ann, false, d->domid, d->uuid,
-			    &dom0_departed);
+	t = sym_member_step(old, ann, SYM_ORIGIN_UNKNOWN, false, d->domid,
+			    d->uuid, &dom0_departed);
 	d->state = SYM_MEMBER_NONE;
 	if (t.emit)
 		dom0_domain_record(d, &t);
@@ -264,6 +348,7 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	struct sym_identity id, was;
 	char home[DOM0_PATH_MAX];
 	struct sym_transition t;
+	enum sym_origin origin;
 	enum sym_announce ann;
 	int alive, err;
 
@@ -308,12 +393,16 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 		}
 	}
 
-	t = sym_member_step(old, ann, alive, d->domid, d->uuid,
+	/* Only a join asks where the guest comes from (one more read). */
+	origin = old == SYM_MEMBER_NONE && alive && ann == SYM_ANNOUNCE_JOINED ?
+		 dom0_domain_origin(d) : SYM_ORIGIN_UNKNOWN;
+	t = sym_member_step(old, ann, origin, alive, d->domid, d->uuid,
 			    &dom0_departed);
 	d->state = t.next;
 	if (t.emit)
 		dom0_domain_record(d, &t);
 	dom0_domain_apply(d, old, alive);
+	dom0_departed_sweep();
 
 	if (!alive && d->state == SYM_MEMBER_NONE)
 		dom0_domain_free(d);
@@ -369,6 +458,8 @@ void dom0_domains_exit(void)
 	flush_work(&unwatch_all);
 	destroy_work_on_stack(&unwatch_all);
 	drain_workqueue(dom0_wq);
+	/* No reconcile can run now to arm it again. */
+	cancel_delayed_work_sync(&departed_work);
 
 	xa_for_each(&dom0_domains, domid, d) {
 		cancel_delayed_work_sync(&d->work);
@@ -387,4 +478,5 @@ void dom0_domains_exit(void)
 void dom0_domains_init(void)
 {
 	sym_departed_init(&dom0_departed);
+	INIT_DELAYED_WORK(&departed_work, dom0_departed_work);
 }

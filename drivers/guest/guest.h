@@ -57,6 +57,7 @@ void symbiont_self_get(struct symbiont_self_info *out);
 void symbiont_self_reread(void);
 void symbiont_self_set_group(const char *group);
 int symbiont_self_announce(enum sym_announce state);
+void symbiont_self_mark_resumed(void);
 
 /* view.c */
 int symbiont_view_init(void);

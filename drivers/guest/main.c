@@ -53,6 +53,7 @@ static void rejoin(struct work_struct *work)
 	 * and the domid watch's own refresh may not have run yet.
 	 */
 	symbiont_self_reread();
+	symbiont_self_mark_resumed();
 	symbiont_self_announce(SYM_ANNOUNCE_JOINED);
 	symbiont_notify(SYMBIONT_SELF_MIGRATE_IN, NULL);
 	symbiont_view_refresh();

@@ -2,13 +2,17 @@
 /*
  * This domain's identity and its announcements to dom0.
  *
+ * Announcements say where they come from (data/symbiont/origin): "boot"
+ * until this domain first resumes, "resume" after, so that dom0 can tell
+ * a restore (migrate-in) from a fresh boot of the same VM (join).
+ *
  * Data flow: a coalesced watch on our own "domid" node fires once at
  * registration and again after every resume (xs_resume() re-registers all
  * watches), including the restore into a new domain after save/restore or
  * migration. It queues refresh_work, which re-reads domid, name, VM uuid
  * and our first vif's MAC (from dom0's backend node, see read_own_mac()),
  * and publishes them for sysfs. Announcements
- * (data/symbiont/{version,state}, see Documentation/protocol.md) are
+ * (data/symbiont/{version,origin,state}, see Documentation/protocol.md) are
  * written by symbiont_self_announce(), from the workqueue, the PM hooks,
  * the reboot notifier or module exit.
  *
@@ -24,6 +28,8 @@
 #include "watch.h"
 #include "guest.h"
 
+/* Set once this domain resumed: announcements then say "resume". */
+static bool self_resumed;
 static struct sym_watch domid_watch;
 static struct work_struct refresh_work;
 static DEFINE_MUTEX(self_lock);
@@ -161,8 +167,20 @@ static void refresh_self(struct work_struct *work)
 	symbiont_self_reread();
 }
 
+/* From now on this domain has resumed (rejoin after thaw or restore). */
+void symbiont_self_mark_resumed(void)
+{
+	WRITE_ONCE(self_resumed, true);
+}
+
+/*
+ * version and origin first, state last: dom0's watch is on state, so
+ * when it fires the rest is there.
+ */
 int symbiont_self_announce(enum sym_announce state)
 {
+	enum sym_origin origin = READ_ONCE(self_resumed) ? SYM_ORIGIN_RESUME
+							 : SYM_ORIGIN_BOOT;
 	int err;
 
 	if (state == SYM_ANNOUNCE_ABSENT) {
@@ -170,6 +188,10 @@ int symbiont_self_announce(enum sym_announce state)
 	} else {
 		err = sym_xs_write(&symbiont_stats.xs, XBT_NIL, "data/symbiont",
 				   "version", SYM_PROTOCOL_VERSION);
+		if (!err)
+			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
+					   "data/symbiont", "origin",
+					   sym_origin_name(origin));
 		if (!err)
 			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
 					   "data/symbiont", "state",

@@ -240,8 +240,9 @@ static void peer_removed(const struct sym_peer *old)
 {
 	struct sym_transition t;
 
-	t = sym_member_step(member_state(old), SYM_ANNOUNCE_ABSENT, false,
-			    old->domid, old->uuid, &departed);
+	t = sym_member_step(member_state(old), SYM_ANNOUNCE_ABSENT,
+			    SYM_ORIGIN_UNKNOWN, false, old->domid, old->uuid,
+			    &departed);
 	/* A guest cannot tell a crash from an orderly exit: both are leave. */
 	if (t.emit)
 		log_event(SYM_EV_LEAVE, old, -1);
@@ -253,8 +254,8 @@ static void peer_added(const struct sym_peer *new)
 {
 	struct sym_transition t;
 
-	t = sym_member_step(SYM_MEMBER_NONE, announced(new), true, new->domid,
-			    new->uuid, &departed);
+	t = sym_member_step(SYM_MEMBER_NONE, announced(new), SYM_ORIGIN_UNKNOWN,
+			    true, new->domid, new->uuid, &departed);
 	if (t.emit)
 		log_event(t.kind, new, t.prev_domid);
 	symbiont_sysfs_peer_add(new);
@@ -271,8 +272,9 @@ static void peer_changed(const struct sym_peer *old, const struct sym_peer *new)
 		symbiont_notify(SYMBIONT_PEER_POLICY, new);
 	if (old->state == new->state)
 		return;
-	t = sym_member_step(member_state(old), announced(new), true,
-			    new->domid, new->uuid, &departed);
+	t = sym_member_step(member_state(old), announced(new),
+			    SYM_ORIGIN_UNKNOWN, true, new->domid, new->uuid,
+			    &departed);
 	if (!t.emit)
 		return;
 	log_event(t.kind, new, t.prev_domid);

@@ -108,6 +108,20 @@ static void check_announce(const char *s, size_t len)
 	CHECK(strlen(name) == len && !memcmp(name, s, len));
 }
 
+static void check_origin(const char *s, size_t len)
+{
+	enum sym_origin origin;
+	int ret = sym_parse_origin(s, len, &origin);
+	const char *name;
+
+	CHECK(ret == 0 || ret == -EINVAL);
+	if (ret)
+		return;
+	CHECK(origin == SYM_ORIGIN_BOOT || origin == SYM_ORIGIN_RESUME);
+	name = sym_origin_name(origin);
+	CHECK(strlen(name) == len && !memcmp(name, s, len));
+}
+
 static void check_name(const char *s, size_t len)
 {
 	char out[SYM_NAME_MAX + 1], tiny[4];
@@ -130,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_mac(s, size);
 	check_uuid(s, size);
 	check_announce(s, size);
+	check_origin(s, size);
 	check_name(s, size);
 	return 0;
 }

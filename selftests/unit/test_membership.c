@@ -37,7 +37,7 @@ static void fire(struct dom0 *d, u16 domid, enum sym_announce ann, bool alive,
 {
 	struct sym_transition t;
 
-	t = sym_member_step(d->member[domid], ann, alive, domid, uuid, &d->departed);
+	t = sym_member_step(d->member[domid], ann, SYM_ORIGIN_UNKNOWN, alive, domid, uuid, &d->departed);
 	d->member[domid] = t.next;
 	if (t.emit) {
 		struct sym_event ev;
@@ -115,7 +115,7 @@ TEST(every_combination_without_history)
 		struct sym_transition t;
 
 		sym_departed_init(&departed);
-		t = sym_member_step(rows[i].cur, rows[i].ann, rows[i].alive, 7, UUID_A, &departed);
+		t = sym_member_step(rows[i].cur, rows[i].ann, SYM_ORIGIN_UNKNOWN, rows[i].alive, 7, UUID_A, &departed);
 		if (t.next != rows[i].next || t.emit != (rows[i].kind >= 0) ||
 		    (t.emit && (int)t.kind != rows[i].kind))
 			SYM_FAIL("# %s:%d row %u (%s + %s, alive=%d): got next=%s emit=%d kind=%s",
@@ -136,7 +136,7 @@ TEST(unknown_state_resets_to_none)
 	struct sym_transition t;
 
 	sym_departed_init(&departed);
-	t = sym_member_step((enum sym_member_state)9, SYM_ANNOUNCE_JOINED, true, 1, UUID_A,
+	t = sym_member_step((enum sym_member_state)9, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_UNKNOWN, true, 1, UUID_A,
 			    &departed);
 	ASSERT_EQ(SYM_MEMBER_NONE, t.next);
 	ASSERT_FALSE(t.emit);
@@ -301,11 +301,11 @@ TEST(null_departed_set_is_tolerated)
 {
 	struct sym_transition t;
 
-	t = sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, true, 1, UUID_A, NULL);
+	t = sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, SYM_ORIGIN_UNKNOWN, true, 1, UUID_A, NULL);
 	ASSERT_EQ(SYM_MEMBER_MIGRATING, t.next);
-	t = sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT, false, 1, UUID_A, NULL);
+	t = sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT, SYM_ORIGIN_UNKNOWN, false, 1, UUID_A, NULL);
 	ASSERT_EQ(SYM_MEMBER_NONE, t.next);
-	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, true, 2, UUID_A, NULL);
+	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_UNKNOWN, true, 2, UUID_A, NULL);
 	ASSERT_EQ(SYM_EV_JOIN, t.kind);
 }
 
@@ -325,16 +325,16 @@ TEST(departed_set_forgets_oldest_first)
 	sym_departed_init(&departed);
 	for (i = 0; i < total; i++) {
 		uuid_for(uuid, i);
-		t = sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, true,
+		t = sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, SYM_ORIGIN_UNKNOWN, true,
 				    100 + i, uuid, &departed);
 		ASSERT_EQ(SYM_EV_MIGRATE_OUT, t.kind);
-		t = sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT, false,
+		t = sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT, SYM_ORIGIN_UNKNOWN, false,
 				    100 + i, uuid, &departed);
 		ASSERT_FALSE(t.emit);
 	}
 	for (i = 0; i < total; i++) {
 		uuid_for(uuid, i);
-		t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, true,
+		t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_UNKNOWN, true,
 				    1000 + i, uuid, &departed);
 		ASSERT_TRUE(t.emit);
 		if (i < total - SYM_DEPARTED_MAX) {
@@ -358,14 +358,14 @@ TEST(repeated_migrations_of_one_vm_use_one_slot)
 	u16 domid = 1;
 
 	sym_departed_init(&departed);
-	t = sym_member_step(st, SYM_ANNOUNCE_JOINED, true, domid, UUID_A, &departed);
+	t = sym_member_step(st, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_UNKNOWN, true, domid, UUID_A, &departed);
 	st = t.next;
 	for (i = 0; i < 500; i++) {
-		t = sym_member_step(st, SYM_ANNOUNCE_MIGRATING, true, domid, UUID_A, &departed);
+		t = sym_member_step(st, SYM_ANNOUNCE_MIGRATING, SYM_ORIGIN_UNKNOWN, true, domid, UUID_A, &departed);
 		ASSERT_EQ(SYM_EV_MIGRATE_OUT, t.kind);
-		t = sym_member_step(t.next, SYM_ANNOUNCE_ABSENT, false, domid, UUID_A, &departed);
+		t = sym_member_step(t.next, SYM_ANNOUNCE_ABSENT, SYM_ORIGIN_UNKNOWN, false, domid, UUID_A, &departed);
 		ASSERT_FALSE(t.emit);
-		t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, true, domid + 1,
+		t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_UNKNOWN, true, domid + 1,
 				    UUID_A, &departed);
 		ASSERT_EQ(SYM_EV_MIGRATE_IN, t.kind);
 		ASSERT_EQ(domid, t.prev_domid);
@@ -493,4 +493,121 @@ TEST(domid_reused_after_migrate_out_keeps_the_migration)
 	ASSERT_STREQ("kind=join domid=7 prev=- uuid=" UUID_B " name=db", next_line(&d));
 	ASSERT_STREQ("kind=migrate-in domid=9 prev=7 uuid=" UUID_A " name=web", next_line(&d));
 	ASSERT_STREQ("", next_line(&d));
+}
+
+/* Saved (migrate-out, then the old domain gone): what a pass reports. */
+static void save_away(struct sym_departed_set *departed, u16 domid)
+{
+	sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING,
+			SYM_ORIGIN_UNKNOWN, true, domid, UUID_A, departed);
+	sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT,
+			SYM_ORIGIN_UNKNOWN, false, domid, UUID_A, departed);
+}
+
+TEST(fresh_boot_of_a_departed_uuid_is_a_join_and_the_saved_one_lost)
+{
+	struct sym_departed_set departed;
+	struct sym_transition t;
+
+	sym_departed_init(&departed);
+	save_away(&departed, 7);
+	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_BOOT,
+			    true, 9, UUID_A, &departed);
+	ASSERT_EQ(SYM_EV_JOIN, t.kind);
+	ASSERT_EQ(-1, t.prev_domid);
+	ASSERT_EQ(7, t.lost_domid);
+	ASSERT_TRUE(sym_departed_find(&departed, UUID_A) == NULL);
+	/* The save restored later anyway: nothing connects it any more. */
+	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_RESUME,
+			    true, 11, UUID_A, &departed);
+	ASSERT_EQ(SYM_EV_JOIN, t.kind);
+	ASSERT_EQ(-1, t.lost_domid);
+}
+
+TEST(resume_or_an_older_guest_is_still_migrate_in)
+{
+	enum sym_origin origins[] = { SYM_ORIGIN_RESUME, SYM_ORIGIN_UNKNOWN };
+	struct sym_departed_set departed;
+	struct sym_transition t;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(origins); i++) {
+		sym_departed_init(&departed);
+		save_away(&departed, 7);
+		t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, origins[i],
+				    true, 9, UUID_A, &departed);
+		ASSERT_EQ(SYM_EV_MIGRATE_IN, t.kind);
+		ASSERT_EQ(7, t.prev_domid);
+		ASSERT_EQ(-1, t.lost_domid);
+	}
+	/* A fresh boot while the old domain still runs (mid-migration): no lost. */
+	sym_departed_init(&departed);
+	sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, SYM_ORIGIN_UNKNOWN,
+			true, 7, UUID_A, &departed);
+	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_BOOT,
+			    true, 9, UUID_A, &departed);
+	ASSERT_EQ(SYM_EV_JOIN, t.kind);
+	ASSERT_EQ(-1, t.lost_domid);
+}
+
+struct lost_log {
+	unsigned int n;
+	unsigned int other_uuid;
+	u16 domid[4];
+};
+
+static void note_lost(void *ctx, const struct sym_departed *d)
+{
+	struct lost_log *l = ctx;
+
+	if (strcmp(d->uuid, UUID_A))
+		l->other_uuid++;
+	if (l->n < ARRAY_SIZE(l->domid))
+		l->domid[l->n] = d->domid;
+	l->n++;
+}
+
+TEST(a_departed_vm_never_restored_is_lost_after_the_timeout)
+{
+	struct sym_departed_set departed;
+	struct lost_log l = { 0 };
+	struct sym_transition t;
+
+	sym_departed_init(&departed);
+	/* Nothing waits: no deadline. */
+	ASSERT_EQ(0, sym_departed_expire(&departed, 100, 50, note_lost, &l));
+	/* Migrating but its old domain alive: not a candidate yet. */
+	sym_member_step(SYM_MEMBER_JOINED, SYM_ANNOUNCE_MIGRATING, SYM_ORIGIN_UNKNOWN,
+			true, 7, UUID_A, &departed);
+	ASSERT_EQ(0, sym_departed_expire(&departed, 100, 50, note_lost, &l));
+	sym_member_step(SYM_MEMBER_MIGRATING, SYM_ANNOUNCE_ABSENT, SYM_ORIGIN_UNKNOWN,
+			false, 7, UUID_A, &departed);
+	/* First seen gone at 110: due at 160. */
+	ASSERT_EQ(160, sym_departed_expire(&departed, 110, 50, note_lost, &l));
+	ASSERT_EQ(160, sym_departed_expire(&departed, 159, 50, note_lost, &l));
+	ASSERT_EQ(0u, l.n);
+	ASSERT_EQ(0, sym_departed_expire(&departed, 160, 50, note_lost, &l));
+	ASSERT_EQ(1u, l.n);
+	ASSERT_EQ(0u, l.other_uuid);
+	ASSERT_EQ(7, l.domid[0]);
+	ASSERT_EQ(0, sym_departed_expire(&departed, 500, 50, note_lost, &l));
+	ASSERT_EQ(1u, l.n);
+	/* Its restore after the timeout is a join: the entry is gone. */
+	t = sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_RESUME,
+			    true, 9, UUID_A, &departed);
+	ASSERT_EQ(SYM_EV_JOIN, t.kind);
+}
+
+TEST(a_restore_in_time_is_never_lost)
+{
+	struct sym_departed_set departed;
+	struct lost_log l = { 0 };
+
+	sym_departed_init(&departed);
+	save_away(&departed, 7);
+	ASSERT_EQ(150, sym_departed_expire(&departed, 100, 50, note_lost, &l));
+	sym_member_step(SYM_MEMBER_NONE, SYM_ANNOUNCE_JOINED, SYM_ORIGIN_RESUME,
+			true, 9, UUID_A, &departed);
+	ASSERT_EQ(0, sym_departed_expire(&departed, 1000, 50, note_lost, &l));
+	ASSERT_EQ(0u, l.n);
 }

@@ -239,6 +239,25 @@ TEST(announce_words)
 	ASSERT_EQ(SYM_ANNOUNCE_JOINED, ann);
 }
 
+TEST(origin_words)
+{
+	enum sym_origin o = SYM_ORIGIN_RESUME;
+
+	ASSERT_EQ(0, sym_parse_origin(NULL, 0, &o));
+	ASSERT_EQ(SYM_ORIGIN_UNKNOWN, o);
+	ASSERT_EQ(0, PARSE(sym_parse_origin, "boot", &o));
+	ASSERT_EQ(SYM_ORIGIN_BOOT, o);
+	ASSERT_EQ(0, PARSE(sym_parse_origin, "resume", &o));
+	ASSERT_EQ(SYM_ORIGIN_RESUME, o);
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_origin, "unknown", &o));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_origin, "", &o));
+	ASSERT_EQ(-EINVAL, PARSE(sym_parse_origin, "boots", &o));
+	ASSERT_EQ(-EINVAL, sym_parse_origin("resume", 5, &o));
+	ASSERT_EQ(SYM_ORIGIN_RESUME, o);	/* untouched on error */
+	ASSERT_STREQ("boot", sym_origin_name(SYM_ORIGIN_BOOT));
+	ASSERT_STREQ("invalid", sym_origin_name((enum sym_origin)7));
+}
+
 TEST(announce_rejects_malformed)
 {
 	enum sym_announce ann = SYM_ANNOUNCE_MIGRATING;
