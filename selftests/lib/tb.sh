@@ -21,9 +21,11 @@ TB_RESULTS=${TB_RESULTS:-/results}
 # Lockdep's reports say WARNING or BUG, except this one (it turns lockdep off).
 TB_BAD_DMESG='Oops|BUG|WARNING|general protection|INFO: trying to register non-static key'
 
-# Dom0 scenarios also report each result live on the console (@@P lines).
+# Dom0 scenarios also report each result live on the console (@@P lines),
+# with the seconds since the scenario began (TB_T0, set by tb_run_all).
 tb_live() {
-	[ -z "${TB_LIVE:-}" ] || echo "@@P   $*" >/dev/console
+	[ -z "${TB_LIVE:-}" ] ||
+		echo "@@P   $* [+$(( $(date +%s) - ${TB_T0:-$(date +%s)} )) s]" >/dev/console
 }
 
 tb_ok() {
@@ -150,11 +152,15 @@ tb_exec() { # name command [timeout seconds, default 120]
 	_rid=$(cat /proc/sys/kernel/random/uuid)
 	xenstore-write -R "$_home/cmd" "$2" || return 125
 	xenstore-write "$_home/req" "$_rid" || return 125
-	if ! tb_wait_for "${3:-120}" sh -c \
-		"[ \"\$(xenstore-read $_home/done 2>/dev/null)\" = '$_rid' ]"; then
-		echo "tb_exec: $1: timed out running: $2" >&2
-		return 124
-	fi
+	# A watch wakes us as the agent answers (one process, no polling).
+	/tb/tb-xs wait "$_home/done" "$_rid" "${3:-120}"
+	case $? in
+	0) ;;
+	1)	echo "tb_exec: $1: timed out running: $2" >&2
+		return 124 ;;
+	*)	echo "tb_exec: $1: cannot watch $_home/done" >&2
+		return 125 ;;
+	esac
 	if ! _n=$(xenstore-read "$_home/out/$_rid/n") ||
 		! _rc=$(xenstore-read "$_home/out/$_rid/rc"); then
 		echo "tb_exec: $1: the agent stored no result for: $2" >&2
@@ -234,7 +240,7 @@ tb_run_all() {
 		echo "@@P dom0: running scenario $_name"
 		_t0=$(date +%s)
 		mkdir -p "$TB_RESULTS/dom0"
-		TB_LIVE=1 timeout "${TB_SCENARIO_TIMEOUT:-900}" sh "$_s" \
+		TB_LIVE=1 TB_T0=$_t0 timeout "${TB_SCENARIO_TIMEOUT:-900}" sh "$_s" \
 			>"$TB_RESULTS/dom0/$_name.tap" 2>"$TB_RESULTS/dom0/$_name.stderr"
 		echo "# exit status $?" >>"$TB_RESULTS/dom0/$_name.tap"
 		tb_tally "dom0: $_name ($(( $(date +%s) - _t0 )) s)" "$TB_RESULTS/dom0/$_name.tap"

@@ -15,10 +15,15 @@
  *	echoing side runs tb-xs echo IN OUT. Half the round trip is one
  *	write -> watch hop measured on one clock; the offset of the sample
  *	with the smallest rtt maps the peer's clock onto ours (NTP style)
+ *   tb-xs wait PATH VALUE SECONDS
+ *	block on a watch until PATH holds VALUE: exit 0, or 1 once SECONDS
+ *	passed (tb_exec waits for its agent's answer this way, instead of
+ *	polling with a process per look)
  *   tb-xs now
  *	print CLOCK_REALTIME in ns (busybox date has no %N)
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +225,34 @@ static int ping_times(const char *in, const char *out, long count)
 	return 0;
 }
 
+/* 0 once path holds want, 1 when seconds passed first, 2 on an error. */
+static int wait_value(const char *path, const char *want, long seconds)
+{
+	unsigned long long end = realtime_ns() + seconds * 1000000000ULL;
+	struct pollfd pfd = { .fd = xs_fd, .events = POLLIN };
+	char now[256];
+	struct xs_msg m;
+
+	if (xs_request(XS_WATCH, path, "tb-xs", &m))
+		return 2;
+	for (;;) {
+		unsigned long long t = realtime_ns();
+
+		/* Read after the watch is set: no change can slip between. */
+		xs_value(path, now, sizeof(now));
+		if (!strcmp(now, want))
+			return 0;
+		do {
+			if (t >= end)
+				return 1;
+			if (poll(&pfd, 1, (int)((end - t) / 1000000 + 1)) < 0 ||
+			    ((pfd.revents & POLLIN) && xs_recv(&m)))
+				return 2;
+			t = realtime_ns();
+		} while (!(pfd.revents & POLLIN) || m.type != XS_WATCH_EVENT);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "now")) {
@@ -227,7 +260,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: tb-xs flood|echo|ping ... | now\n");
+		fprintf(stderr, "usage: tb-xs flood|echo|ping|wait ... | now\n");
 		return 2;
 	}
 	xs_fd = xs_open();
@@ -241,6 +274,8 @@ int main(int argc, char **argv)
 		return echo_times(argv[2], argv[3], atol(argv[4]));
 	if (!strcmp(argv[1], "ping") && argc == 5)
 		return ping_times(argv[2], argv[3], atol(argv[4]));
+	if (!strcmp(argv[1], "wait") && argc == 5)
+		return wait_value(argv[2], argv[3], atol(argv[4]));
 	fprintf(stderr, "tb-xs: bad arguments\n");
 	return 2;
 }
