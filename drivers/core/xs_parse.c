@@ -161,6 +161,29 @@ int sym_parse_vm_path(const char *s, size_t len, char uuid[SYM_UUID_STR_LEN + 1]
 }
 SYM_EXPORT(sym_parse_vm_path);
 
+/*
+ * Which of words[1..nr) s spells exactly, or 0 (words[0] is the value
+ * that has no spelling: absent, unknown). A node's value of a few words.
+ */
+static unsigned int sym_match_word(const char *s, size_t len,
+				   const char *const words[], unsigned int nr)
+{
+	unsigned int i;
+
+	if (len > SYM_XS_VALUE_MAX)
+		return 0;
+	for (i = 1; i < nr; i++)
+		if (len == strlen(words[i]) && !memcmp(s, words[i], len))
+			return i;
+	return 0;
+}
+
+static const char *sym_word_name(unsigned int i, const char *const words[],
+				 unsigned int nr)
+{
+	return i < nr ? words[i] : "invalid";
+}
+
 static const char *const sym_announce_names[] = {
 	[SYM_ANNOUNCE_ABSENT] = "absent",
 	[SYM_ANNOUNCE_JOINED] = "joined",
@@ -170,33 +193,26 @@ static const char *const sym_announce_names[] = {
 
 int sym_parse_announce(const char *s, size_t len, enum sym_announce *out)
 {
-	enum sym_announce ann;
+	unsigned int i;
 
 	if (!s) {
 		*out = SYM_ANNOUNCE_ABSENT;
 		return 0;
 	}
-	if (len > SYM_XS_VALUE_MAX)
-		return -EINVAL;
-
 	/* ABSENT has no spelling: the guest cannot write it. */
-	for (ann = SYM_ANNOUNCE_JOINED; ann <= SYM_ANNOUNCE_LEAVING; ann++) {
-		const char *word = sym_announce_names[ann];
-
-		if (len == strlen(word) && !memcmp(s, word, len)) {
-			*out = ann;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	i = sym_match_word(s, len, sym_announce_names,
+			   ARRAY_SIZE(sym_announce_names));
+	if (!i)
+		return -EINVAL;
+	*out = (enum sym_announce)i;
+	return 0;
 }
 SYM_EXPORT(sym_parse_announce);
 
 const char *sym_announce_name(enum sym_announce ann)
 {
-	if ((unsigned int)ann >= ARRAY_SIZE(sym_announce_names))
-		return "invalid";
-	return sym_announce_names[ann];
+	return sym_word_name(ann, sym_announce_names,
+			     ARRAY_SIZE(sym_announce_names));
 }
 SYM_EXPORT(sym_announce_name);
 
@@ -208,30 +224,26 @@ static const char *const sym_origin_names[] = {
 
 int sym_parse_origin(const char *s, size_t len, enum sym_origin *out)
 {
-	enum sym_origin o;
+	unsigned int i;
 
 	if (!s) {
 		*out = SYM_ORIGIN_UNKNOWN;
 		return 0;
 	}
 	/* UNKNOWN has no spelling either. */
-	for (o = SYM_ORIGIN_BOOT; o <= SYM_ORIGIN_RESUME; o++) {
-		const char *word = sym_origin_names[o];
-
-		if (len == strlen(word) && !memcmp(s, word, len)) {
-			*out = o;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	i = sym_match_word(s, len, sym_origin_names,
+			   ARRAY_SIZE(sym_origin_names));
+	if (!i)
+		return -EINVAL;
+	*out = (enum sym_origin)i;
+	return 0;
 }
 SYM_EXPORT(sym_parse_origin);
 
 const char *sym_origin_name(enum sym_origin origin)
 {
-	if ((unsigned int)origin >= ARRAY_SIZE(sym_origin_names))
-		return "invalid";
-	return sym_origin_names[origin];
+	return sym_word_name(origin, sym_origin_names,
+			     ARRAY_SIZE(sym_origin_names));
 }
 SYM_EXPORT(sym_origin_name);
 
