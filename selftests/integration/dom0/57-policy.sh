@@ -7,9 +7,10 @@
 # ip node of g1's vif says 192.0.2.1 (written here from dom0, as xl does
 # for a vif spec's ip=), g2 drops those frames and counts them, while
 # g1's own address still gets through the channel. Then dom0's switch:
-# the fast path of g2 (by VM, then by group) goes off while g1 streams
-# to it; the channel goes, the stream continues on the NIC and loses
-# nothing, no channel comes back while off, and one does once on again.
+# the fast path of g2 goes off (by VM) while g1 streams to it; the
+# channel goes, the stream continues on the NIC and loses nothing, no
+# channel comes back while off, and one does once on again; then the
+# same by group.
 . /tb/tb.sh
 tb_header
 
@@ -69,7 +70,7 @@ reconcile_g1
 tb_wait_for 30 sh -c ". /tb/tb.sh; [ -z \"\$(tb_chan g2 $d1 peer_ipv4)\" ]"
 tb_is "$(tb_chan g2 "$d1" peer_ipv4)" "" "ip= gone: g2 restricts g1 no more"
 
-# The switch, while g1 streams to g2: $1 is vm/g2 or group/default.
+# The switch, while g1 streams to g2: $1 is the node under $SWITCH.
 switch_off_mid_stream() {
 	port=$2
 	tb_exec g2 "/tb/tb-udpseq recv 192.0.2.2 $port $N 300 60 >/tmp/pol$port.out 2>&1 &" >/dev/null
@@ -92,7 +93,15 @@ switch_off_mid_stream() {
 	tb_is "$(tb_chan g1 "$d2" state)" connected "$1 on again: the channel comes back"
 }
 switch_off_mid_stream vm/g2 5007
-switch_off_mid_stream group/default 5008
+
+# By group: the same switch, for every member of g2's group at once.
+xenstore-write "$SWITCH/group/default" off
+tb_wait_for 30 sh -c ". /tb/tb.sh; [ \"\$(tb_chan g1 $d2 state)\" = idle ]"
+tb_is "$(tb_chan g1 "$d2" state)$(xenstore-read "$VIEW2/fastpath-policy")" idleoff \
+	"group/default off: the channel goes and g2's view says so"
+xenstore-rm "$SWITCH/group/default"
+tb_wait_chan 60 g1 "$d2" connected
+tb_is "$(tb_chan g1 "$d2" state)" connected "group/default on again: the channel comes back"
 
 for g in g1 g2; do
 	tb_exec $g 'killall tb-udpseq 2>/dev/null; rmmod symbiont_fastpath' >/dev/null
