@@ -64,7 +64,8 @@ struct symbiont_domain {
 	 */
 	struct sym_fp_addrs ipv4;
 	bool ipv4_bad;
-	bool fastpath_off;
+	bool switched_off;	/* the admin's switch, as last read */
+	bool fastpath_off;	/* ipv4_bad || switched_off */
 
 	/* Set while a member (state != NONE). */
 	struct dom0_group *group;

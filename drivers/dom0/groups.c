@@ -149,8 +149,8 @@ static void dom0_group_policy(struct symbiont_domain *d)
 {
 	bool off = d->fastpath_off;
 
-	d->fastpath_off = d->ipv4_bad ||
-			  dom0_trusted_policy_off(d->name, d->group_name);
+	d->switched_off = dom0_trusted_policy_off(d->name, d->group_name);
+	d->fastpath_off = d->ipv4_bad || d->switched_off;
 	if (off != d->fastpath_off)
 		dom0_group_mark_dirty(d->group);
 }

@@ -127,12 +127,14 @@ bool dom0_trusted_policy_off(const char *vm_name, const char *group)
 	       dom0_policy_node_off("group", group);
 }
 
-/* A member's ip node was read anew: true if that changed its policy. */
+/*
+ * A member's ip node was read anew: true if that changed its policy. The
+ * admin's switch is not read again here (the fastpath watch does that).
+ */
 bool dom0_trusted_ipv4_update(struct symbiont_domain *d,
 			      const struct sym_identity *id)
 {
-	bool off = id->ipv4_bad ||
-		   dom0_trusted_policy_off(d->name, d->group_name);
+	bool off = id->ipv4_bad || d->switched_off;
 
 	if (off == d->fastpath_off && id->ipv4_bad == d->ipv4_bad &&
 	    id->ipv4.nr == d->ipv4.nr &&
@@ -228,6 +230,6 @@ void dom0_trusted_set(struct symbiont_domain *d, const struct sym_identity *id)
 	dom0_trusted_group(d->name, d->group_name);
 	d->ipv4 = id->ipv4;
 	d->ipv4_bad = id->ipv4_bad;
-	d->fastpath_off = id->ipv4_bad ||
-			  dom0_trusted_policy_off(d->name, d->group_name);
+	d->switched_off = dom0_trusted_policy_off(d->name, d->group_name);
+	d->fastpath_off = id->ipv4_bad || d->switched_off;
 }
