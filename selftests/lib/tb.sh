@@ -348,8 +348,20 @@ tb_members() {
 
 # Success if dom0's event log holds KIND for DOMID (and PREV, if given).
 tb_event_seen() { # kind domid [prev]
-	symbiont events 2>/dev/null | awk -v k="$1" -v d="$2" -v p="${3:-}" \
-		'NR > 1 && $3 == k && $4 == d && (p == "" || $5 == p) { f = 1 }
+	tb_event_since 0 "$@"
+}
+
+# The sequence number of dom0's newest event (0 if none).
+tb_event_last_seq() {
+	symbiont events 2>/dev/null | awk 'NR > 1 { s = $1 } END { print s + 0 }'
+}
+
+# tb_event_seen, counting only events after sequence number SEQ: a domid
+# seen in an earlier scenario's events does not count.
+tb_event_since() { # seq kind domid [prev]
+	symbiont events 2>/dev/null |
+		awk -v s="$1" -v k="$2" -v d="$3" -v p="${4:-}" \
+		'NR > 1 && $1 > s + 0 && $3 == k && $4 == d && (p == "" || $5 == p) { f = 1 }
 		 END { exit !f }'
 }
 
