@@ -188,18 +188,24 @@ static void dom0_domain_free(struct symbiont_domain *d)
 	dom0_domain_erase(d);
 }
 
-/* A departed VM that will not come back: lost, under its old domid. */
-static void dom0_departed_lost(void *ctx, const struct sym_departed *dep)
+/* A VM that departed migrating will not come back: lost, under its old domid. */
+static void dom0_record_lost(u16 domid, const char *uuid, const char *name)
 {
 	struct sym_event ev = {
 		.kind = SYM_EV_LOST,
-		.domid = dep->domid,
+		.domid = domid,
 		.prev_domid = -1,
 	};
 
-	strscpy(ev.uuid, dep->uuid, sizeof(ev.uuid));
-	strscpy(ev.name, ctx ? (const char *)ctx : "", sizeof(ev.name));
+	strscpy(ev.uuid, uuid, sizeof(ev.uuid));
+	strscpy(ev.name, name, sizeof(ev.name));
 	sym_events_record(&ev);
+}
+
+/* The expiry pass's report: the departed set keeps no name. */
+static void dom0_departed_lost(void *ctx, const struct sym_departed *dep)
+{
+	dom0_record_lost(dep->domid, dep->uuid, "");
 }
 
 /* On dom0_wq: an expiry pass, and the next one scheduled. */
@@ -230,12 +236,8 @@ static void dom0_domain_record(const struct symbiont_domain *d,
 	};
 
 	/* A fresh boot took the uuid of a VM that was away: that one is lost. */
-	if (t->lost_domid >= 0) {
-		struct sym_departed gone = { .domid = (u16)t->lost_domid };
-
-		strscpy(gone.uuid, d->uuid, sizeof(gone.uuid));
-		dom0_departed_lost((void *)d->name, &gone);
-	}
+	if (t->lost_domid >= 0)
+		dom0_record_lost((u16)t->lost_domid, d->uuid, d->name);
 	strscpy(ev.uuid, d->uuid, sizeof(ev.uuid));
 	strscpy(ev.name, d->name, sizeof(ev.name));
 	sym_events_record(&ev);

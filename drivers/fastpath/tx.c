@@ -78,16 +78,19 @@ static inline void fp_tx_maybe_corrupt(struct fp_channel *ch) { }
 static int fp_tx_check(struct sk_buff *skb)
 {
 	u32 head_len = sym_fp_frame_head_len(skb->len);
-	u8 head[SYM_FP_FRAME_HEAD];
+	u8 buf[SYM_FP_FRAME_HEAD];
 	struct virtio_net_hdr hdr;
 	struct sym_fp_vnet vnet;
+	const u8 *head;
 
 	if (skb_has_frag_list(skb) || skb->len > FP_MAX_MSG - FP_HDR_LEN)
 		return -EMSGSIZE;
 	if (skb_vlan_tag_present(skb) ||
 	    virtio_net_hdr_from_skb(skb, &hdr, true, false, 0))
 		return -EOPNOTSUPP;
-	if (skb_copy_bits(skb, 0, head, head_len))
+	/* The linear head in place; a copy only for a fragmented head. */
+	head = skb_header_pointer(skb, 0, head_len, buf);
+	if (!head)
 		return -EINVAL;
 	fp_vnet_from_hdr(&hdr, &vnet);
 	if (!sym_fp_frame_sendable(&vnet, head, head_len, skb->len))
