@@ -3,8 +3,11 @@
  * tb-udpseq: a UDP stream with sequence numbers, to show that a fast-path
  * teardown loses nothing (issue 4, "no loss at fallback").
  *
- *   tb-udpseq send ADDR PORT COUNT PPS   COUNT datagrams, paced at PPS
- *   tb-udpseq send2 ADDR ADDR2 PORT COUNT PPS
+ *   tb-udpseq send ADDR PORT COUNT PPS [SIZE]
+ *                                        COUNT datagrams of SIZE bytes
+ *                                        (default 64, 4..1472), paced at
+ *                                        PPS
+ *   tb-udpseq send2 ADDR ADDR2 PORT COUNT PPS [SIZE]
  *                                        the same to both, alternating,
  *                                        from one (blocking) socket: if
  *                                        one destination holds the
@@ -33,7 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAYLOAD	64
+#define PAYLOAD_DEFAULT	64
+#define PAYLOAD_MAX	1472	/* one IPv4 datagram in a 1500-byte MTU */
 
 static void die(const char *what)
 {
@@ -75,11 +79,11 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-static void send_one(int fd, const unsigned char *buf,
+static void send_one(int fd, const unsigned char *buf, size_t size,
 		     const struct sockaddr_storage *ss, socklen_t len)
 {
 	/* A full socket or neighbour queue is not the channel's loss. */
-	while (sendto(fd, buf, PAYLOAD, 0, (const struct sockaddr *)ss,
+	while (sendto(fd, buf, size, 0, (const struct sockaddr *)ss,
 		      len) < 0) {
 		if (errno != ENOBUFS && errno != EAGAIN)
 			die("sendto");
@@ -89,10 +93,10 @@ static void send_one(int fd, const unsigned char *buf,
 
 /* addr2 NULL: one destination. */
 static int do_send(const char *addr, const char *addr2, unsigned int port,
-		   uint32_t count, unsigned int pps)
+		   uint32_t count, unsigned int pps, size_t size)
 {
 	struct sockaddr_storage ss, ss2;
-	unsigned char buf[PAYLOAD] = { 0 };
+	unsigned char buf[PAYLOAD_MAX] = { 0 };
 	struct timespec next;
 	socklen_t len, len2;
 	uint32_t seq;
@@ -111,9 +115,9 @@ static int do_send(const char *addr, const char *addr2, unsigned int port,
 		uint32_t be = htonl(seq);
 
 		memcpy(buf, &be, sizeof(be));
-		send_one(fd, buf, &ss, len);
+		send_one(fd, buf, size, &ss, len);
 		if (addr2)
-			send_one(fd, buf, &ss2, len2);
+			send_one(fd, buf, size, &ss2, len2);
 		next.tv_nsec += 1000000000L / pps;
 		while (next.tv_nsec >= 1000000000L) {
 			next.tv_nsec -= 1000000000L;
@@ -189,20 +193,37 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 	return lost ? 1 : 0;
 }
 
+static size_t payload_size(const char *arg)
+{
+	long size;
+
+	if (!arg)
+		return PAYLOAD_DEFAULT;
+	size = strtol(arg, NULL, 0);
+	if (size < 4 || size > PAYLOAD_MAX) {
+		fprintf(stderr, "tb-udpseq: size %s not in 4..%d\n", arg,
+			PAYLOAD_MAX);
+		exit(2);
+	}
+	return size;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc == 6 && !strcmp(argv[1], "send"))
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "send"))
 		return do_send(argv[2], NULL, atoi(argv[3]),
 			       strtoul(argv[4], NULL, 0),
-			       atoi(argv[5]) > 0 ? atoi(argv[5]) : 1);
-	if (argc == 7 && !strcmp(argv[1], "send2"))
+			       atoi(argv[5]) > 0 ? atoi(argv[5]) : 1,
+			       payload_size(argc == 7 ? argv[6] : NULL));
+	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "send2"))
 		return do_send(argv[2], argv[3], atoi(argv[4]),
 			       strtoul(argv[5], NULL, 0),
-			       atoi(argv[6]) > 0 ? atoi(argv[6]) : 1);
+			       atoi(argv[6]) > 0 ? atoi(argv[6]) : 1,
+			       payload_size(argc == 8 ? argv[7] : NULL));
 	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "recv"))
 		return do_recv(argv[2], atoi(argv[3]), strtoul(argv[4], NULL, 0),
 			       atoi(argv[5]),
 			       argc == 7 && atoi(argv[6]) > 0 ? atoi(argv[6]) : 3);
-	fprintf(stderr, "usage: tb-udpseq send ADDR PORT COUNT PPS | send2 ADDR ADDR2 PORT COUNT PPS | recv ADDR PORT COUNT SECS [IDLE]\n");
+	fprintf(stderr, "usage: tb-udpseq send ADDR PORT COUNT PPS [SIZE] | send2 ADDR ADDR2 PORT COUNT PPS [SIZE] | recv ADDR PORT COUNT SECS [IDLE]\n");
 	return 2;
 }
