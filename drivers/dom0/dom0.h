@@ -73,6 +73,13 @@ struct symbiont_domain {
 	struct list_head move_node;	/* groups.c, during a regroup */
 	struct dom0_member_kobj *kobj;
 	u64 view_generation;	/* last written to its view; never goes back */
+	/*
+	 * A write of its view (or its removal) failed: the view is withdrawn
+	 * (view.c) until d's reconcile, retried after retry_delay jiffies
+	 * (doubling, domains.c), writes it again.
+	 */
+	bool view_stale;
+	unsigned long retry_delay;
 
 	struct sym_watch watch;	/* data/symbiont/state, event mode */
 	struct delayed_work work;	/* reconcile; delayed only when throttled */
@@ -99,6 +106,9 @@ u64 dom0_work_runs(void);
 void dom0_work_ran(void);
 bool dom0_throttle(struct sym_rate *rate, struct delayed_work *work);
 u64 dom0_throttled_runs(void);
+unsigned long dom0_backoff(unsigned long *delay);
+void dom0_domain_retry(struct symbiont_domain *d);
+u64 dom0_retries(void);
 
 /* trusted.c */
 int dom0_trusted_identity(u16 domid, struct sym_identity *id);
@@ -131,6 +141,7 @@ void dom0_groups_exit(void);
 
 /* view.c */
 int dom0_view_write(struct symbiont_domain *m, const struct list_head *members);
+void dom0_view_failed(struct symbiont_domain *m);
 void dom0_view_remove(struct symbiont_domain *m);
 int dom0_mode_publish(void);
 void dom0_mode_unpublish(void);

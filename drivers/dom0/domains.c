@@ -16,6 +16,11 @@
  * updates sysfs, the generation, the group and the views of that group
  * only. A domain whose home is gone and that is not a member is freed.
  *
+ * Fail closed, retry: a reconcile that could not read what it needs, or
+ * admit a domain, or write a view (view.c withdraws it), queues itself
+ * again after DOM0_RETRY_MIN, doubling to DOM0_RETRY_MAX, until a pass
+ * leaves nothing undone; such a pass first rewrites a withdrawn view.
+ *
  * A VM that departed migrating waits in the departed set for its restore;
  * after each step, and from departed_work at the next deadline, an expiry
  * pass reports lost those that waited DOM0_DEPARTED_TIMEOUT_S in vain.
@@ -62,6 +67,13 @@ MODULE_PARM_DESC(departed_timeout_s, "TEST ONLY: seconds a VM that departed migr
 #endif
 static atomic64_t dom0_runs = ATOMIC64_INIT(0);
 static atomic64_t dom0_throttled = ATOMIC64_INIT(0);
+static atomic64_t dom0_retried = ATOMIC64_INIT(0);
+
+#define DOM0_RETRY_MIN		(HZ / 10)
+#define DOM0_RETRY_MAX		(10 * HZ)
+
+/* Set at exit, on dom0_wq: no work is queued or runs after that. */
+static bool dom0_stopping;
 
 /*
  * What one guest's own writes may cost dom0, per kind of work (its
@@ -105,6 +117,36 @@ u64 dom0_throttled_runs(void)
 	return atomic64_read(&dom0_throttled);
 }
 
+/*
+ * The wait before a retry: DOM0_RETRY_MIN after a success, then doubling
+ * up to DOM0_RETRY_MAX; *delay is the caller's, which zeroes it on a pass
+ * that leaves nothing undone. Counted in stats/retries.
+ */
+unsigned long dom0_backoff(unsigned long *delay)
+{
+	*delay = *delay ? min_t(unsigned long, *delay * 2, DOM0_RETRY_MAX) :
+			  DOM0_RETRY_MIN;
+	atomic64_inc(&dom0_retried);
+	return *delay;
+}
+
+/*
+ * On dom0_wq: something d's reconcile needs failed; look again later.
+ * Work queued meanwhile (its watch) runs sooner, which is as good.
+ */
+void dom0_domain_retry(struct symbiont_domain *d)
+{
+	unsigned long delay = dom0_backoff(&d->retry_delay);
+
+	if (!dom0_stopping)
+		queue_delayed_work(dom0_wq, &d->work, delay);
+}
+
+u64 dom0_retries(void)
+{
+	return atomic64_read(&dom0_retried);
+}
+
 struct symbiont_domain *dom0_domain_find(u16 domid)
 {
 	return xa_load(&dom0_domains, domid);
@@ -117,7 +159,7 @@ static void dom0_domain_work(struct work_struct *work)
 	struct symbiont_domain *d = container_of(to_delayed_work(work),
 						 struct symbiont_domain, work);
 
-	if (dom0_throttle(&d->rate, &d->work))
+	if (dom0_stopping || dom0_throttle(&d->rate, &d->work))
 		return;
 	/* May free d. Counted once done, so that the count says "finished". */
 	dom0_domain_reconcile(d);
@@ -308,8 +350,9 @@ static bool dom0_domain_announce(struct symbiont_domain *d,
 	if (len == -ENOENT)
 		return !sym_parse_announce(NULL, 0, ann);
 	if (len < 0 && len != -E2BIG) {
-		pr_warn_ratelimited("domain %u: cannot read %s (%d)\n",
+		pr_warn_ratelimited("domain %u: cannot read %s (%d), retrying\n",
 				    d->domid, path, len);
+		dom0_domain_retry(d);
 		return false;
 	}
 	err = len < 0 ? len : sym_parse_announce(val, len, ann);
@@ -344,6 +387,25 @@ static void dom0_domain_replaced(struct symbiont_domain *d,
 	dom0_domain_apply(d, old, true);
 }
 
+/*
+ * The end of a pass over a live domain: a view that a failed write left
+ * withdrawn (or a removal left behind) is written now; with nothing left
+ * undone, the retry backoff starts again from its minimum.
+ */
+static void dom0_domain_settle(struct symbiont_domain *d, bool retry)
+{
+	if (d->view_stale) {
+		if (d->group)
+			dom0_view_write(d, dom0_group_members(d->group));
+		else
+			dom0_view_remove(d);
+	}
+	if (retry)
+		dom0_domain_retry(d);
+	else if (!d->view_stale)
+		d->retry_delay = 0;
+}
+
 static void dom0_domain_reconcile(struct symbiont_domain *d)
 {
 	enum sym_member_state old = d->state;
@@ -352,6 +414,7 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	struct sym_transition t;
 	enum sym_origin origin;
 	enum sym_announce ann;
+	bool retry = false;
 	int alive, err;
 
 	if (sym_watch_registered(&d->watch))
@@ -362,8 +425,9 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	snprintf(home, sizeof(home), "/local/domain/%u", d->domid);
 	alive = sym_xs_exists(&dom0_xs, XBT_NIL, home, "");
 	if (alive < 0) {
-		pr_warn_ratelimited("domain %u: cannot look up %s (%d)\n",
+		pr_warn_ratelimited("domain %u: cannot look up %s (%d), retrying\n",
 				    d->domid, home, alive);
+		dom0_domain_retry(d);
 		return;
 	}
 
@@ -373,10 +437,11 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 		err = dom0_trusted_identity(d->domid, &id);
 	if (old != SYM_MEMBER_NONE && alive) {
 		dom0_trusted_get(d, &was);
-		if (err)
-			pr_warn_ratelimited("domain %u: cannot check its identity (%d)\n",
+		if (err) {
+			pr_warn_ratelimited("domain %u: cannot check its identity (%d), retrying\n",
 					    d->domid, err);
-		else if (!sym_identity_same(&was, &id))
+			retry = true;
+		} else if (!sym_identity_same(&was, &id))
 			dom0_domain_replaced(d, ann);
 		else if (dom0_trusted_ipv4_update(d, &id))
 			dom0_group_changed(d);
@@ -389,8 +454,9 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 			err = dom0_group_join(d);
 		}
 		if (err) {
-			pr_warn_ratelimited("domain %u: cannot admit it yet (%d)\n",
+			pr_warn_ratelimited("domain %u: cannot admit it yet (%d), retrying\n",
 					    d->domid, err);
+			dom0_domain_retry(d);
 			return;
 		}
 	}
@@ -406,8 +472,11 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	dom0_domain_apply(d, old, alive);
 	dom0_departed_sweep();
 
-	if (!alive && d->state == SYM_MEMBER_NONE)
+	if (!alive && d->state == SYM_MEMBER_NONE) {
 		dom0_domain_free(d);
+		return;
+	}
+	dom0_domain_settle(d, retry);
 }
 
 /* @releaseDomain names no domain: let every record look again. */
@@ -439,8 +508,12 @@ static void dom0_domains_unwatch_all(struct work_struct *work)
 	struct symbiont_domain *d;
 	unsigned long domid;
 
-	xa_for_each(&dom0_domains, domid, d)
+	dom0_stopping = true;
+	xa_for_each(&dom0_domains, domid, d) {
 		dom0_domain_unwatch(d);
+		/* A throttle's or a retry's timer must not queue during the drain. */
+		cancel_delayed_work(&d->work);
+	}
 }
 
 void dom0_domains_exit(void)

@@ -37,6 +37,12 @@
  * 4 + FP_RELAY_MAX_PAGES reads per peer per run. Both watches count in
  * dom0's stats.
  *
+ * Fail closed: a record that cannot be put into P's view is taken out of
+ * it (one transaction removes peers/M/fastpath and bumps the generation;
+ * if even that fails, view.c withdraws P's whole view), so P never keeps
+ * a record of M's older than M's own; M's fp_work is then queued again
+ * with a backoff (dom0_backoff) and puts it afresh.
+ *
  * Serialisation: every work item runs on dom0_wq, the ordered workqueue
  * that also runs membership, groups and view.c, so the relay reads
  * struct symbiont_domain (state, group, view_generation) with no lock and
@@ -64,6 +70,7 @@ struct dom0_relay {
 	struct work_struct view_work;
 	struct delayed_work fp_work;	/* delayed only when throttled */
 	struct sym_rate fp_rate;	/* the guest's own writes: dom0_throttle */
+	unsigned long retry_delay;	/* of fp_work after a failed put */
 	struct xarray written;	/* peer M -> struct sym_fp_record in our view */
 };
 
@@ -204,53 +211,78 @@ static int relay_write(struct symbiont_domain *dp, u16 m,
 	return err;
 }
 
-/* Brings P's view of M's record in line with rec; caches what it wrote. */
-static void relay_put(struct symbiont_domain *dp, u16 m,
-		      const struct sym_fp_record *rec, bool force)
+static const struct sym_fp_record relay_absent = { .state = FP_XS_ABSENT };
+
+/* M's relay runs again later and puts what it could not. */
+static void relay_retry(u16 m)
+{
+	struct symbiont_domain *dm = dom0_domain_find(m);
+	struct dom0_relay *r = dm ? dm->relay : NULL;
+
+	if (r && !READ_ONCE(relay_stopping))
+		queue_delayed_work(dom0_wq, &r->fp_work,
+				   dom0_backoff(&r->retry_delay));
+}
+
+/*
+ * Brings P's view of M's record in line with rec; caches what it wrote.
+ * Returns 0, or the error of a put that failed (the record is then
+ * withdrawn from P's view and retried).
+ */
+static int relay_put(struct symbiont_domain *dp, u16 m,
+		     const struct sym_fp_record *rec, bool force)
 {
 	struct xarray *written = &dp->relay->written;
 	struct sym_fp_record *cached = xa_load(written, m);
 	struct sym_fp_record *copy;
-	int err;
+	int err, withdrawn;
 
 	if (!force && cached && sym_fp_record_equal(cached, rec))
-		return;
+		return 0;
 	if (!force && !cached && rec->state == FP_XS_ABSENT)
-		return;
+		return 0;
 
 	err = relay_write(dp, m, rec);
 	if (err == -ENOENT) {
 		/* M is not in P's view (yet); view_work will come back. */
 		kfree(xa_erase(written, m));
-		return;
+		return 0;
 	}
 	if (err) {
-		pr_warn_ratelimited("domain %u: cannot relay fast path of %u (%d)\n",
+		pr_warn_ratelimited("domain %u: cannot relay fast path of %u (%d), withdrawn until a retry puts it\n",
 				    dp->domid, m, err);
-		return;
+		kfree(xa_erase(written, m));
+		withdrawn = relay_write(dp, m, &relay_absent);
+		if (withdrawn && withdrawn != -ENOENT)
+			dom0_view_failed(dp);
+		relay_retry(m);
+		return err;
 	}
 	if (rec->state == FP_XS_ABSENT) {
 		kfree(xa_erase(written, m));
-		return;
+		return 0;
 	}
 	copy = kmemdup(rec, sizeof(*rec), GFP_KERNEL);
 	if (!copy || xa_is_err(xa_store(written, m, copy, GFP_KERNEL)))
 		kfree(copy);
 	else
 		kfree(cached);
+	return 0;
 }
 
-/* M's record for P (a malformed one counts as absent) into P's view. */
-static void relay_pull(struct symbiont_domain *dm, struct symbiont_domain *dp,
-		       struct sym_fp_record *rec)
+/*
+ * M's record for P (a malformed one counts as absent) into P's view; 0, or
+ * the error of a read or put that is to be retried.
+ */
+static int relay_pull(struct symbiont_domain *dm, struct symbiont_domain *dp,
+		      struct sym_fp_record *rec)
 {
 	int err;
 
 	/* The admin's switch or a bad ip node: carry nothing between them. */
 	if (!dom0_fastpath_allowed(dm, dp)) {
 		rec->state = FP_XS_ABSENT;
-		relay_put(dp, dm->domid, rec, false);
-		return;
+		return relay_put(dp, dm->domid, rec, false);
 	}
 	err = relay_read_record(dm->domid, dp->domid, rec);
 	if (err == -EPROTO) {
@@ -258,9 +290,10 @@ static void relay_pull(struct symbiont_domain *dm, struct symbiont_domain *dp,
 				    dm->domid, dp->domid);
 		rec->state = FP_XS_ABSENT;
 	} else if (err) {
-		return;
+		relay_retry(dm->domid);
+		return err;
 	}
-	relay_put(dp, dm->domid, rec, false);
+	return relay_put(dp, dm->domid, rec, false);
 }
 
 /*
@@ -268,23 +301,23 @@ static void relay_pull(struct symbiont_domain *dm, struct symbiont_domain *dp,
  * its view (d's fastpath directory changed); otherwise its record for d
  * into d's view.
  */
-static void relay_pull_group(struct symbiont_domain *d, bool to_peers)
+static int relay_pull_group(struct symbiont_domain *d, bool to_peers)
 {
 	struct symbiont_domain *other;
 	struct sym_fp_record *rec;
+	int failed = 0;
 
 	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
-		return;
+		return -ENOMEM;
 	list_for_each_entry(other, dom0_group_members(d->group), group_node) {
 		if (other == d || !relay_is_member(other) || !other->relay)
 			continue;
-		if (to_peers)
-			relay_pull(d, other, rec);
-		else
-			relay_pull(other, d, rec);
+		if (to_peers ? relay_pull(d, other, rec) : relay_pull(other, d, rec))
+			failed++;
 	}
 	kfree(rec);
+	return failed;
 }
 
 /* M's fastpath directory changed: relay its records to its group. */
@@ -297,8 +330,8 @@ static void relay_fp_work(struct work_struct *work)
 		return;
 	sym_watch_begin(&r->fp_watch);
 	dom0_work_ran();
-	if (relay_is_member(r->d))
-		relay_pull_group(r->d, true);
+	if (relay_is_member(r->d) && !relay_pull_group(r->d, true))
+		r->retry_delay = 0;
 }
 
 /* Every record cached for P, forgetting those of peers no longer in its group. */

@@ -4,7 +4,7 @@
  * in Documentation/ABI/testing/sysfs-kernel-symbiont-dom0:
  *
  *   role generation mode poll_ms
- *   stats/{xs_requests,work_runs,watch_fired,watch_dropped,throttled}
+ *   stats/{xs_requests,work_runs,watch_fired,watch_dropped,throttled,retries}
  *   members/<domid>/{uuid,name,mac,group,state}
  *
  * Data flow: the workqueue calls dom0_generation_bump() and the
@@ -100,8 +100,15 @@ static ssize_t throttled_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", dom0_throttled_runs());
 }
 
+static ssize_t retries_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dom0_retries());
+}
+
 static struct kobj_attribute xs_requests_attr = __ATTR_RO(xs_requests);
 static struct kobj_attribute throttled_attr = __ATTR_RO(throttled);
+static struct kobj_attribute retries_attr = __ATTR_RO(retries);
 static struct kobj_attribute work_runs_attr = __ATTR_RO(work_runs);
 static struct kobj_attribute watch_fired_attr = __ATTR_RO(watch_fired);
 static struct kobj_attribute watch_dropped_attr = __ATTR_RO(watch_dropped);
@@ -112,6 +119,7 @@ static struct attribute *stats_attrs[] = {
 	&watch_fired_attr.attr,
 	&watch_dropped_attr.attr,
 	&throttled_attr.attr,
+	&retries_attr.attr,
 	NULL,
 };
 

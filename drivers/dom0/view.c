@@ -19,6 +19,14 @@
  * here is owned by dom0 and readable by M alone, as the protocol wants,
  * and M can neither write its view nor read anyone else's.
  *
+ * Fail closed: a view that cannot be written (or a fast-path record the
+ * relay cannot put into it) is withdrawn, one transaction that removes
+ * peers/ and bumps the generation, so the guest drops those peers and
+ * their channels rather than trust a view that may be stale (a departed
+ * peer, or one across a new group boundary). The member is marked
+ * view_stale and its reconcile retried with a backoff (domains.c) until a
+ * whole view is written.
+ *
  * Writing under a home that is gone would make xenstored create it anew,
  * so each transaction first checks /local/domain/<M> exists and writes
  * nothing otherwise; the transaction makes the check and the writes atomic.
@@ -85,7 +93,7 @@ static int dom0_view_put_peer(struct xenbus_transaction t, const char *base,
 	return err;
 }
 
-/* -ENOENT if M's home is gone. */
+/* -ENOENT if M's home is gone. Without members, M's view is withdrawn. */
 static int dom0_view_fill(struct xenbus_transaction t,
 			  const struct symbiont_domain *m,
 			  const struct list_head *members, u64 generation)
@@ -105,16 +113,19 @@ static int dom0_view_fill(struct xenbus_transaction t,
 	err = sym_xs_rm(&dom0_xs, t, path, "");
 	if (err)
 		return err;
-	list_for_each_entry(p, members, group_node) {
-		if (p == m || p->state == SYM_MEMBER_NONE)
-			continue;
-		err = dom0_view_put_peer(t, base, m, p);
+	if (members) {
+		list_for_each_entry(p, members, group_node) {
+			if (p == m || p->state == SYM_MEMBER_NONE)
+				continue;
+			err = dom0_view_put_peer(t, base, m, p);
+			if (err)
+				return err;
+		}
+		err = dom0_view_put(t, base, "group",
+				    dom0_group_name(m->group));
 		if (err)
 			return err;
 	}
-	err = dom0_view_put(t, base, "group", dom0_group_name(m->group));
-	if (err)
-		return err;
 	snprintf(gen, sizeof(gen), "%llu", generation);
 	return dom0_view_put(t, base, "generation", gen);
 }
@@ -132,28 +143,52 @@ static int view_fill_fn(struct xenbus_transaction t, void *arg)
 	return dom0_view_fill(t, ctx->m, ctx->members, ctx->generation);
 }
 
-int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
+static int dom0_view_commit(struct symbiont_domain *m,
+			    const struct list_head *members)
 {
 	struct view_fill_ctx ctx = {
 		.m = m,
 		.members = members,
 		.generation = m->view_generation + 1,
 	};
-	u64 generation = ctx.generation;
 	int err;
 
 	err = sym_xs_transact(&dom0_xs, view_fill_fn, &ctx);
+	if (!err)
+		m->view_generation = ctx.generation;
+	return err;
+}
+
+/*
+ * M's view, or what must stand in for it, could not be written: withdraw
+ * it and retry. A withdrawal that fails too is left to that retry.
+ */
+void dom0_view_failed(struct symbiont_domain *m)
+{
+	int err = dom0_view_commit(m, NULL);
+
+	if (err && err != -ENOENT)
+		pr_warn_ratelimited("domain %u: cannot withdraw view (%d)\n",
+				    m->domid, err);
+	m->view_stale = true;
+	dom0_domain_retry(m);
+}
+
+int dom0_view_write(struct symbiont_domain *m, const struct list_head *members)
+{
+	int err = dom0_view_commit(m, members);
 
 	switch (err) {
 	case 0:
-		m->view_generation = generation;
+		m->view_stale = false;
 		return 0;
 	case -ENOENT:
 		/* Gone: its own work will see that and drop it. */
 		return 0;
 	default:
-		pr_warn_ratelimited("domain %u: cannot write view (%d)\n",
+		pr_warn_ratelimited("domain %u: cannot write view (%d), withdrawn until a retry writes it\n",
 				    m->domid, err);
+		dom0_view_failed(m);
 		return err;
 	}
 }
@@ -165,9 +200,12 @@ void dom0_view_remove(struct symbiont_domain *m)
 
 	snprintf(path, sizeof(path), "/local/domain/%u/symbiont", m->domid);
 	err = sym_xs_rm(&dom0_xs, XBT_NIL, path, "");
-	if (err)
-		pr_warn_ratelimited("domain %u: cannot remove %s (%d)\n",
+	m->view_stale = err != 0;
+	if (err) {
+		pr_warn_ratelimited("domain %u: cannot remove %s (%d), retrying\n",
 				    m->domid, path, err);
+		dom0_domain_retry(m);
+	}
 }
 
 int dom0_mode_publish(void)

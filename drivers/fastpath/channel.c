@@ -20,8 +20,13 @@
  * closed word is set) set a bit in ch->pending and queue event_work on
  * fp_wq, which takes fp_lock and steps.
  *
+ * A teardown's closed record that XenStore refused is written again by
+ * closed_work, with a backoff, until it is written or an offer or ack
+ * replaces it: a peer never keeps reading an offer we took back.
+ *
  * Lifetime: fp_channel_get() creates and publishes; fp_channel_destroy()
- * stops the channel, unpublishes it, waits for event_work and drops the
+ * stops the channel, unpublishes it, waits for event_work and closed_work
+ * and drops the
  * table's kobject reference; the release (sysfs.c) frees after RCU.
  */
 #include <linux/jiffies.h>
@@ -30,6 +35,9 @@
 #include <linux/xarray.h>
 #include "fastpath.h"
 #include "fp_budget.h"
+
+#define FP_CLOSED_RETRY_MIN	(HZ / 10)
+#define FP_CLOSED_RETRY_MAX	(10 * HZ)
 
 /* A peer ends SYM_FP_CHURN_MAX channels in a row, each within this: broken. */
 #define FP_CHURN_WINDOW_S	10
@@ -93,6 +101,32 @@ static void fp_event_work(struct work_struct *work)
  * From any context: hand an event to the state machine. True if this call
  * raised it, false if it was already pending (nothing new to do).
  */
+/* Under fp_lock: our record for the peer says closed, now or after a retry. */
+static void fp_channel_publish_closed(struct fp_channel *ch)
+{
+	if (!fp_publish_closed(ch->peer)) {
+		ch->closed_retry = 0;
+		return;
+	}
+	ch->closed_retry = ch->closed_retry ?
+			   min_t(unsigned long, ch->closed_retry * 2,
+				 FP_CLOSED_RETRY_MAX) :
+			   FP_CLOSED_RETRY_MIN;
+	queue_delayed_work(fp_wq, &ch->closed_work, ch->closed_retry);
+}
+
+static void fp_closed_work(struct work_struct *work)
+{
+	struct fp_channel *ch = container_of(to_delayed_work(work),
+					     struct fp_channel, closed_work);
+
+	mutex_lock(&fp_lock);
+	/* Gone from the table: fp_channel_destroy() is waiting for us. */
+	if (ch->closed_retry && fp_channel_find(ch->peer) == ch)
+		fp_channel_publish_closed(ch);
+	mutex_unlock(&fp_lock);
+}
+
 bool fp_channel_signal(struct fp_channel *ch, int pending_bit)
 {
 	if (test_and_set_bit(pending_bit, &ch->pending))
@@ -134,6 +168,7 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	atomic64_set(&ch->stats.rx_filtered, 0);
 	timer_setup(&ch->stall_timer, fp_tx_stall_check, 0);
 	INIT_WORK(&ch->event_work, fp_event_work);
+	INIT_DELAYED_WORK(&ch->closed_work, fp_closed_work);
 
 	err = fp_sysfs_add(ch);		/* on failure the kobject frees ch */
 	if (err)
@@ -158,8 +193,9 @@ void fp_channel_destroy(struct fp_channel *ch)
 	mutex_unlock(&fp_lock);
 	/* Teardown stopped it already; a channel never opened never armed it. */
 	del_timer_sync(&ch->stall_timer);
-	/* event_work takes fp_lock and finds ch gone from the table. */
+	/* Both take fp_lock and find ch gone from the table. */
 	cancel_work_sync(&ch->event_work);
+	cancel_delayed_work_sync(&ch->closed_work);
 	mutex_lock(&fp_lock);
 	fp_sysfs_del(ch);
 }
@@ -196,6 +232,7 @@ static int fp_offer(struct fp_channel *ch)
 	err = fp_publish_offer(ch);
 	if (err)
 		goto teardown;
+	ch->closed_retry = 0;
 	return 0;
 
 teardown:
@@ -225,6 +262,7 @@ static int fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 	err = fp_publish_ack(ch);
 	if (err)
 		goto teardown;
+	ch->closed_retry = 0;
 	return 0;
 
 teardown:
@@ -325,7 +363,7 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	if (t.actions & SYM_FP_ACT_TEARDOWN)
 		fp_shmem_teardown(ch);
 	if (t.actions & SYM_FP_ACT_PUBLISH_CLOSED)
-		fp_publish_closed(ch->peer);
+		fp_channel_publish_closed(ch);
 	if (t.actions & SYM_FP_ACT_TEARDOWN)
 		WRITE_ONCE(ch->state, FP_IDLE);
 	if (t.actions & SYM_FP_ACT_SET_ROLE)

@@ -120,6 +120,14 @@ struct fp_channel {
 	unsigned long pending;		/* FP_PENDING_* bits */
 	struct work_struct event_work;
 
+	/*
+	 * Our record says closed only once that write succeeded: until then
+	 * closed_work writes it again after closed_retry jiffies (doubling),
+	 * unless an offer or an ack replaced the record first (fp_lock).
+	 */
+	struct delayed_work closed_work;
+	unsigned long closed_retry;	/* 0: nothing to retry */
+
 	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
 	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */
 	u8 *segs[2][FP_DATA_PAGES];	/* data pages of ring 0 and ring 1 */
@@ -223,7 +231,7 @@ bool fp_shmem_peer_closed(struct fp_channel *ch);
 /* negotiate.c */
 int fp_publish_offer(struct fp_channel *ch);
 int fp_publish_ack(struct fp_channel *ch);
-void fp_publish_closed(u16 peer);
+int fp_publish_closed(u16 peer);
 void fp_unpublish_all(void);
 int fp_view_read(u16 peer, struct sym_fp_record *rec);
 int fp_negotiate_init(void);

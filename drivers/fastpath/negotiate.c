@@ -115,13 +115,14 @@ int fp_publish_ack(struct fp_channel *ch)
 	return fp_publish(ch->peer, fp_fill_ack, ch);
 }
 
-void fp_publish_closed(u16 peer)
+int fp_publish_closed(u16 peer)
 {
 	int err = fp_publish(peer, fp_fill_closed, NULL);
 
 	if (err)
-		pr_warn_ratelimited("peer %u: cannot publish closed (%d)\n",
+		pr_warn_ratelimited("peer %u: cannot publish closed (%d), retrying\n",
 				    peer, err);
+	return err;
 }
 
 /* Module exit: our records go. */

@@ -17,6 +17,44 @@ static void sym_xs_count(struct sym_xs_stats *st)
 	atomic64_inc(&st->requests);
 }
 
+#ifdef SYMBIONT_FAULT_INJECTION
+static unsigned int xs_fail_one_in;
+module_param(xs_fail_one_in, uint, 0644);
+MODULE_PARM_DESC(xs_fail_one_in, "TEST ONLY: fail 1 in N XenStore writes and removals with -EIO (0: none)");
+
+static atomic_t sym_xs_injected = ATOMIC_INIT(0);
+
+static int sym_xs_injected_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&sym_xs_injected));
+}
+
+static const struct kernel_param_ops sym_xs_injected_ops = {
+	.get = sym_xs_injected_get,
+};
+module_param_cb(xs_faults_injected, &sym_xs_injected_ops, NULL, 0444);
+MODULE_PARM_DESC(xs_faults_injected, "TEST ONLY: failures injected so far");
+
+/* -EIO for 1 in xs_fail_one_in calls, else 0. */
+static int sym_xs_fault(const char *op, const char *dir, const char *node)
+{
+	unsigned int n = READ_ONCE(xs_fail_one_in);
+
+	if (!n || get_random_u32_below(n))
+		return 0;
+	atomic_inc(&sym_xs_injected);
+	pr_info_ratelimited("injected failure: %s %s%s%s\n", op, dir,
+			    *node ? "/" : "", node);
+	return -EIO;
+}
+#else
+static inline int sym_xs_fault(const char *op, const char *dir,
+			       const char *node)
+{
+	return 0;
+}
+#endif
+
 /*
  * Copies the value of dir/node into buf, NUL-terminated; returns its
  * length, -E2BIG if it needs more than size - 1 bytes, or xenbus' -errno.
@@ -85,6 +123,10 @@ SYM_EXPORT(sym_xs_exists);
 int sym_xs_write(struct sym_xs_stats *st, struct xenbus_transaction t,
 		 const char *dir, const char *node, const char *value)
 {
+	int err = sym_xs_fault("write", dir, node);
+
+	if (err)
+		return err;
 	sym_xs_count(st);
 	return xenbus_write(t, dir, node, value);
 }
@@ -110,8 +152,10 @@ SYM_EXPORT(sym_xs_printf);
 int sym_xs_rm(struct sym_xs_stats *st, struct xenbus_transaction t,
 	      const char *dir, const char *node)
 {
-	int err;
+	int err = sym_xs_fault("rm", dir, node);
 
+	if (err)
+		return err;
 	sym_xs_count(st);
 	err = xenbus_rm(t, dir, node);
 	return err == -ENOENT ? 0 : err;
