@@ -12,20 +12,23 @@
  * fp_may_start(), the peer's record in our view and its state, epoch, the
  * peer's churn budget, whether it still maps an earlier offer, jiffies64),
  * asks the core, then performs the actions in order and stores the next
- * state. A failed offer or map counts an error, stops there and leaves
- * the channel idle; a failed map leaves our epoch, so the same offer is
- * tried again on the next START or VIEW (sym_fp_epoch_after_map()).
+ * state. A failed offer or map counts an error, stops there, leaves the
+ * channel idle and is retried (retry_work); a failed map leaves our
+ * epoch, so the retry, or the next START or VIEW, tries the same offer
+ * (sym_fp_epoch_after_map()).
  *
  * Asynchronous inputs (softirq: a ring said -EPROTO, or the peer's
  * closed word is set) set a bit in ch->pending and queue event_work on
  * fp_wq, which takes fp_lock and steps.
  *
- * A teardown's closed record that XenStore refused is written again by
- * closed_work, with a backoff, until it is written or an offer or ack
- * replaces it: a peer never keeps reading an offer we took back.
+ * What XenStore (or the grant table) refused is done again by retry_work,
+ * with a backoff, until it succeeds: a teardown's closed record, so that a
+ * peer never keeps reading an offer we took back, or else an offer or a
+ * map that failed, so that the channel comes up without waiting for the
+ * next view change.
  *
  * Lifetime: fp_channel_get() creates and publishes; fp_channel_destroy()
- * stops the channel, unpublishes it, waits for event_work and closed_work
+ * stops the channel, unpublishes it, waits for event_work and retry_work
  * and drops the
  * table's kobject reference; the release (sysfs.c) frees after RCU.
  */
@@ -36,8 +39,8 @@
 #include "fastpath.h"
 #include "fp_budget.h"
 
-#define FP_CLOSED_RETRY_MIN	(HZ / 10)
-#define FP_CLOSED_RETRY_MAX	(10 * HZ)
+#define FP_RETRY_MIN		(HZ / 10)
+#define FP_RETRY_MAX		(10 * HZ)
 
 /* A peer ends SYM_FP_CHURN_MAX channels in a row, each within this: broken. */
 #define FP_CHURN_WINDOW_S	10
@@ -101,29 +104,50 @@ static void fp_event_work(struct work_struct *work)
  * From any context: hand an event to the state machine. True if this call
  * raised it, false if it was already pending (nothing new to do).
  */
+/* Under fp_lock: do it again later (closed: our closed record; else a start). */
+static void fp_channel_retry(struct fp_channel *ch, bool closed)
+{
+	ch->retry_closed = closed;
+	ch->retry_delay = ch->retry_delay ?
+			  min_t(unsigned long, ch->retry_delay * 2, FP_RETRY_MAX) :
+			  FP_RETRY_MIN;
+	queue_delayed_work(fp_wq, &ch->retry_work, ch->retry_delay);
+}
+
 /* Under fp_lock: our record for the peer says closed, now or after a retry. */
 static void fp_channel_publish_closed(struct fp_channel *ch)
 {
-	if (!fp_publish_closed(ch->peer)) {
-		ch->closed_retry = 0;
-		return;
-	}
-	ch->closed_retry = ch->closed_retry ?
-			   min_t(unsigned long, ch->closed_retry * 2,
-				 FP_CLOSED_RETRY_MAX) :
-			   FP_CLOSED_RETRY_MIN;
-	queue_delayed_work(fp_wq, &ch->closed_work, ch->closed_retry);
+	if (fp_publish_closed(ch->peer))
+		fp_channel_retry(ch, true);
+	else
+		ch->retry_delay = 0;
 }
 
-static void fp_closed_work(struct work_struct *work)
+/* Under fp_lock: an idle channel tries again, as on joining our view. */
+static void fp_channel_restart(struct fp_channel *ch)
+{
+	struct sym_fp_record *rec;
+
+	fp_step(ch, FP_EV_START, NULL);
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (rec && !fp_view_read(ch->peer, rec))
+		fp_step(ch, FP_EV_VIEW, rec);
+	kfree(rec);
+}
+
+static void fp_retry_work(struct work_struct *work)
 {
 	struct fp_channel *ch = container_of(to_delayed_work(work),
-					     struct fp_channel, closed_work);
+					     struct fp_channel, retry_work);
 
 	mutex_lock(&fp_lock);
 	/* Gone from the table: fp_channel_destroy() is waiting for us. */
-	if (ch->closed_retry && fp_channel_find(ch->peer) == ch)
-		fp_channel_publish_closed(ch);
+	if (ch->retry_delay && fp_channel_find(ch->peer) == ch) {
+		if (ch->retry_closed)
+			fp_channel_publish_closed(ch);
+		else if (READ_ONCE(ch->state) == FP_IDLE)
+			fp_channel_restart(ch);
+	}
 	mutex_unlock(&fp_lock);
 }
 
@@ -168,7 +192,7 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	atomic64_set(&ch->stats.rx_filtered, 0);
 	timer_setup(&ch->stall_timer, fp_tx_stall_check, 0);
 	INIT_WORK(&ch->event_work, fp_event_work);
-	INIT_DELAYED_WORK(&ch->closed_work, fp_closed_work);
+	INIT_DELAYED_WORK(&ch->retry_work, fp_retry_work);
 
 	err = fp_sysfs_add(ch);		/* on failure the kobject frees ch */
 	if (err)
@@ -195,7 +219,7 @@ void fp_channel_destroy(struct fp_channel *ch)
 	del_timer_sync(&ch->stall_timer);
 	/* Both take fp_lock and find ch gone from the table. */
 	cancel_work_sync(&ch->event_work);
-	cancel_delayed_work_sync(&ch->closed_work);
+	cancel_delayed_work_sync(&ch->retry_work);
 	mutex_lock(&fp_lock);
 	fp_sysfs_del(ch);
 }
@@ -232,7 +256,7 @@ static int fp_offer(struct fp_channel *ch)
 	err = fp_publish_offer(ch);
 	if (err)
 		goto teardown;
-	ch->closed_retry = 0;
+	ch->retry_delay = 0;
 	return 0;
 
 teardown:
@@ -262,7 +286,7 @@ static int fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 	err = fp_publish_ack(ch);
 	if (err)
 		goto teardown;
-	ch->closed_retry = 0;
+	ch->retry_delay = 0;
 	return 0;
 
 teardown:
@@ -370,10 +394,11 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 		ch->granter = f.self_lower;
 	if (known)
 		fp_channel_set_policy(ch, &peer);
-	if ((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch))
+	if (((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch)) ||
+	    ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view))) {
+		fp_channel_retry(ch, false);
 		return;
-	if ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view))
-		return;
+	}
 	if (t.actions & SYM_FP_ACT_OPEN)
 		fp_shmem_open(ch);
 	WRITE_ONCE(ch->state, (enum fp_state)t.next);

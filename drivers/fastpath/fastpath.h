@@ -121,12 +121,14 @@ struct fp_channel {
 	struct work_struct event_work;
 
 	/*
-	 * Our record says closed only once that write succeeded: until then
-	 * closed_work writes it again after closed_retry jiffies (doubling),
-	 * unless an offer or an ack replaced the record first (fp_lock).
+	 * What failed, done again by retry_work after retry_delay jiffies
+	 * (doubling) until it succeeds (fp_lock): our closed record
+	 * (retry_closed), or else the offer or map, by a fresh start. An
+	 * offer or an ack that goes out ends either.
 	 */
-	struct delayed_work closed_work;
-	unsigned long closed_retry;	/* 0: nothing to retry */
+	struct delayed_work retry_work;
+	unsigned long retry_delay;	/* 0: nothing to retry */
+	bool retry_closed;
 
 	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
 	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */

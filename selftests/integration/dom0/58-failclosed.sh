@@ -11,7 +11,8 @@
 # Then the guest side: g1's XenStore refuses every write while the admin
 # switches its fast path off, so its "closed" records fail; once its
 # writes work again, its records say closed without anything else
-# happening (before, they kept saying connected).
+# happening (before, they kept saying offered); and offers that failed
+# likewise are made again once they can succeed.
 . /tb/tb.sh
 tb_header
 
@@ -121,9 +122,16 @@ else
 	tb_fail "once g1 can write again, its retries publish closed for both peers" \
 		"records: $(xenstore-read "$REC12" 2>&1) $(xenstore-read "$REC13" 2>&1)"
 fi
+# Switched on again while g1's writes still fail: its offers fail, and
+# are retried once they can succeed, with no view change to prompt them.
+offer_failed() { tb_exec g1 "dmesg | grep -q 'cannot offer a channel'"; }
+tb_exec g1 "echo 1 >$KNOB" >/dev/null
 xenstore-rm "$SWITCH/vm/g1"
+tb_wait_for 60 offer_failed
+tb_check "g1's switch on again while its writes fail: its offers fail" offer_failed
+tb_exec g1 "echo 0 >$KNOB" >/dev/null
 tb_wait_for 120 all_connected
-tb_check "g1's switch on again: the channels come back" all_connected
+tb_check "once g1 can write again, its retried offers bring the channels back" all_connected
 
 for g in g1 g2 g3; do
 	tb_exec $g 'rmmod symbiont_fastpath' >/dev/null
