@@ -58,6 +58,8 @@ void symbiont_self_reread(void);
 void symbiont_self_set_group(const char *group);
 int symbiont_self_announce(enum sym_announce state);
 void symbiont_self_mark_resumed(void);
+void symbiont_self_rejoin(void);
+void symbiont_self_rejoin_cancel(void);
 
 /* view.c */
 int symbiont_view_init(void);

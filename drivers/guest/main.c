@@ -54,7 +54,7 @@ static void rejoin(struct work_struct *work)
 	 */
 	symbiont_self_reread();
 	symbiont_self_mark_resumed();
-	symbiont_self_announce(SYM_ANNOUNCE_JOINED);
+	symbiont_self_rejoin();
 	symbiont_notify(SYMBIONT_SELF_MIGRATE_IN, NULL);
 	symbiont_view_refresh();
 }
@@ -63,6 +63,8 @@ static int symbiont_pm_freeze(struct device *dev)
 {
 	symbiont_view_suspend();
 	symbiont_notify(SYMBIONT_SELF_MIGRATE_OUT, NULL);
+	/* symbiont_wq is frozen: this only drops a queued retry. */
+	symbiont_self_rejoin_cancel();
 	symbiont_self_announce(SYM_ANNOUNCE_MIGRATING);
 	return 0;
 }
@@ -90,6 +92,7 @@ static struct platform_driver symbiont_pm_driver = {
 static int symbiont_reboot(struct notifier_block *nb, unsigned long action,
 			   void *data)
 {
+	symbiont_self_rejoin_cancel();
 	symbiont_self_announce(SYM_ANNOUNCE_LEAVING);
 	return NOTIFY_DONE;
 }
@@ -179,11 +182,13 @@ destroy_wq:
 
 static void __exit symbiont_guest_exit(void)
 {
-	symbiont_self_announce(SYM_ANNOUNCE_LEAVING);
 	unregister_reboot_notifier(&symbiont_reboot_nb);
 	platform_device_unregister(pm_pdev);
 	platform_driver_unregister(&symbiont_pm_driver);
+	/* Nothing can queue a rejoin now: none may follow the leave. */
 	cancel_work_sync(&rejoin_work);
+	symbiont_self_rejoin_cancel();
+	symbiont_self_announce(SYM_ANNOUNCE_LEAVING);
 	symbiont_view_exit();
 	symbiont_self_exit();
 	symbiont_self_announce(SYM_ANNOUNCE_ABSENT);

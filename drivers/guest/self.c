@@ -14,7 +14,10 @@
  * and publishes them for sysfs. Announcements
  * (data/symbiont/{version,origin,state}, see Documentation/protocol.md) are
  * written by symbiont_self_announce(), from the workqueue, the PM hooks,
- * the reboot notifier or module exit.
+ * the reboot notifier or module exit. A rejoin after resume that XenStore
+ * refused (a restore can meet a busy or quota-bound xenstored) is
+ * announced again by rejoin_retry, 100 ms doubling to 10 s, until it
+ * lands or this domain suspends or leaves (symbiont_self_rejoin_cancel()).
  *
  * Locking: self_lock (a leaf) guards self_info; it is written from
  * symbiont_wq and the PM/shutdown paths, read by sysfs and the API.
@@ -32,6 +35,11 @@
 static bool self_resumed;
 static struct sym_watch domid_watch;
 static struct work_struct refresh_work;
+static struct delayed_work rejoin_retry;
+static unsigned long rejoin_delay;	/* symbiont_wq, or after a cancel */
+
+#define SELF_REJOIN_RETRY_MIN	(HZ / 10)
+#define SELF_REJOIN_RETRY_MAX	(10 * HZ)
 static DEFINE_MUTEX(self_lock);
 static struct symbiont_self_info self_info = {
 	.domid = DOMID_INVALID,
@@ -209,9 +217,36 @@ int symbiont_self_announce(enum sym_announce state)
 	return 0;
 }
 
+/* On symbiont_wq: announce joined after a resume, or retry until it lands. */
+void symbiont_self_rejoin(void)
+{
+	if (!symbiont_self_announce(SYM_ANNOUNCE_JOINED)) {
+		rejoin_delay = 0;
+		return;
+	}
+	rejoin_delay = rejoin_delay ?
+		       min_t(unsigned long, rejoin_delay * 2, SELF_REJOIN_RETRY_MAX) :
+		       SELF_REJOIN_RETRY_MIN;
+	queue_delayed_work(symbiont_wq, &rejoin_retry, rejoin_delay);
+}
+
+static void rejoin_retry_work(struct work_struct *work)
+{
+	atomic64_inc(&symbiont_stats.work_runs);
+	symbiont_self_rejoin();
+}
+
+/* Before announcing anything else: no retried join may come after it. */
+void symbiont_self_rejoin_cancel(void)
+{
+	cancel_delayed_work_sync(&rejoin_retry);
+	rejoin_delay = 0;
+}
+
 int symbiont_self_init(void)
 {
 	INIT_WORK(&refresh_work, refresh_self);
+	INIT_DELAYED_WORK(&rejoin_retry, rejoin_retry_work);
 	return sym_watch_register(&domid_watch, &symbiont_stats.xs, "domid",
 				  symbiont_wq, &refresh_work);
 }

@@ -12,7 +12,8 @@
 # switches its fast path off, so its "closed" records fail; once its
 # writes work again, its records say closed without anything else
 # happening (before, they kept saying offered); and offers that failed
-# likewise are made again once they can succeed.
+# likewise are made again once they can succeed; so is the rejoin of a
+# restored g1.
 . /tb/tb.sh
 tb_header
 
@@ -136,4 +137,31 @@ tb_check "once g1 can write again, its retried offers bring the channels back" a
 for g in g1 g2 g3; do
 	tb_exec $g 'rmmod symbiont_fastpath' >/dev/null
 done
+
+# A restore that meets a XenStore refusing g1's writes: its rejoin fails
+# (and so does the freeze's migrating, so dom0 takes the save for a loss).
+# Once g1 can write again, its retried rejoin makes it a member, under its
+# new domid, with nothing else happening; before, it stayed out for good.
+tb_exec g1 "echo 1 >$KNOB" >/dev/null
+if xl save g1 /tmp/g1.save >/tmp/xl-save.log 2>&1 &&
+	xl restore /tmp/g1.save >/tmp/xl-restore.log 2>&1; then
+	tb_ok "xl save + xl restore of g1 while its writes fail"
+else
+	tb_fail "xl save + xl restore of g1 while its writes fail" \
+		"$(cat /tmp/xl-save.log /tmp/xl-restore.log)"
+fi
+rm -f /tmp/g1.save
+n1=$(tb_domid g1)
+rejoin_failed() { tb_exec g1 "dmesg | grep -q 'cannot announce joined'"; }
+tb_wait_for 60 rejoin_failed
+tb_check "restored g1 (domid $n1) cannot announce its rejoin" rejoin_failed
+[ -d "/sys/kernel/symbiont/members/$n1" ] &&
+	tb_fail "meanwhile dom0 does not count g1 a member" "members/$n1 exists" ||
+	tb_ok "meanwhile dom0 does not count g1 a member"
+tb_exec g1 "echo 0 >$KNOB" >/dev/null
+is_member() { [ -d "/sys/kernel/symbiont/members/$n1" ]; }
+tb_wait_for 60 is_member
+tb_check "once g1 can write again, its retried rejoin makes it a member" is_member
+tb_wait_peers 60 g2 "$(tb_domids_of g1 g3)"
+tb_is "$(tb_peers_of g2)" "$(tb_domids_of g1 g3)" "g2 sees the restored g1 again"
 tb_done
