@@ -4,12 +4,13 @@
  *
  * sym_fp_step() is one switch over the current state; it reads only the
  * facts and returns the next state and the actions that get there (see
- * fp_channel.h for the glue's side). Two helpers are shared by several
- * cases: sym_fp_start() is IDLE + START/VIEW; sym_fp_churn() counts an end
- * the peer caused and tears down (broken once the budget is spent); and
+ * fp_channel.h for the glue's side). Helpers shared by several cases:
+ * sym_fp_start() is IDLE + START/VIEW; sym_fp_churn() counts an end the
+ * peer caused and tears down (broken once the budget is spent);
  * sym_fp_peer_ended() is what happens when the peer ends a connected
- * channel or closes an offer it mapped: churn, then, unless broken,
- * restart (the glue steps START again once the teardown is done).
+ * channel, an offer we mapped, or closes an offer it mapped: churn, then,
+ * unless broken, restart (the glue steps START again once the teardown is
+ * done); sym_fp_peer_events() is what MAPPED and CONNECTED share.
  *
  * Locking/lifetime: none; no allocation.
  */
@@ -47,8 +48,8 @@ static void sym_fp_start(const struct sym_fp_facts *f,
 	} else if (f->view_state == FP_XS_OFFERED &&
 		   f->view_epoch != f->epoch) {
 		/* Never map the same offer twice: it is stale once torn down. */
-		t->actions |= SYM_FP_ACT_MAP | SYM_FP_ACT_OPEN;
-		t->next = SYM_FP_CONNECTED;
+		t->actions |= SYM_FP_ACT_MAP | SYM_FP_ACT_RESTART;
+		t->next = SYM_FP_MAPPED;
 	}
 }
 
@@ -107,12 +108,37 @@ static bool sym_fp_policy_ends(const struct sym_fp_facts *f,
 	return true;
 }
 
-/* CONNECTED + VIEW: is the record the one the channel uses? */
+/* MAPPED or CONNECTED + VIEW: is the record the one the channel uses? */
 static bool sym_fp_view_current(const struct sym_fp_facts *f)
 {
 	enum sym_fp_xs_state want = f->granter ? FP_XS_CONNECTED : FP_XS_OFFERED;
 
 	return f->view_state == want && f->view_epoch == f->epoch;
+}
+
+/*
+ * MAPPED or CONNECTED: the peer ended what we have (closed word, record
+ * gone or new, left or migrating), or STOP. True if ev was one of them.
+ */
+static bool sym_fp_peer_events(const struct sym_fp_facts *f,
+			       enum sym_fp_chan_event ev,
+			       struct sym_fp_transition *t)
+{
+	if (ev == SYM_FP_EV_VIEW) {
+		/* Absent: view.c rewrites views wholesale; wait. */
+		if (f->view_state != FP_XS_ABSENT && !sym_fp_view_current(f))
+			sym_fp_peer_ended(f, t);
+	} else if (ev == SYM_FP_EV_PEER_CLOSED) {
+		sym_fp_peer_ended(f, t);
+	} else if (ev == SYM_FP_EV_PEER_GONE) {
+		sym_fp_churn(f, t);
+	} else if (ev == SYM_FP_EV_STOP) {
+		t->actions = SYM_FP_TEARDOWN;
+		t->next = SYM_FP_IDLE;
+	} else {
+		return false;
+	}
+	return true;
 }
 
 struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
@@ -157,25 +183,29 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 		}
 		break;
 
-	case SYM_FP_CONNECTED:
-		if (sym_fp_policy_ends(f, ev, &t))
+	case SYM_FP_MAPPED:
+		if (sym_fp_policy_ends(f, ev, &t) ||
+		    sym_fp_peer_events(f, ev, &t))
 			break;
-		if (ev == SYM_FP_EV_VIEW) {
-			/* Absent: view.c rewrites views wholesale; wait. */
-			if (f->view_state != FP_XS_ABSENT &&
-			    !sym_fp_view_current(f))
-				sym_fp_peer_ended(f, &t);
-		} else if (ev == SYM_FP_EV_PEER_CLOSED) {
-			sym_fp_peer_ended(f, &t);
-		} else if (ev == SYM_FP_EV_PEER_GONE) {
-			sym_fp_churn(f, &t);
-		} else if (ev == SYM_FP_EV_STALL) {
+		if (ev == SYM_FP_EV_START && f->may_start &&
+		    !f->peer_migrating) {
+			/* The first try, or a retry of an ack that failed. */
+			t.actions = SYM_FP_ACT_ACK | SYM_FP_ACT_OPEN;
+			t.next = SYM_FP_CONNECTED;
+		} else if (ev == SYM_FP_EV_ERROR) {
+			t.actions = SYM_FP_TEARDOWN;
+			t.next = SYM_FP_BROKEN;
+		}
+		break;
+
+	case SYM_FP_CONNECTED:
+		if (sym_fp_policy_ends(f, ev, &t) ||
+		    sym_fp_peer_events(f, ev, &t))
+			break;
+		if (ev == SYM_FP_EV_STALL) {
 			/* Not churn: the peer ended nothing, it went quiet. */
 			t.actions = SYM_FP_ACT_WARN_STALL | SYM_FP_TEARDOWN |
 				    SYM_FP_ACT_RESTART;
-			t.next = SYM_FP_IDLE;
-		} else if (ev == SYM_FP_EV_STOP) {
-			t.actions = SYM_FP_TEARDOWN;
 			t.next = SYM_FP_IDLE;
 		} else if (ev == SYM_FP_EV_ERROR) {
 			t.actions = SYM_FP_ACT_WARN_VIOLATION |
@@ -204,6 +234,7 @@ const char *sym_fp_chan_state_name(enum sym_fp_chan_state st)
 	static const char *const names[] = {
 		[SYM_FP_IDLE] = "idle",
 		[SYM_FP_OFFERED] = "offered",
+		[SYM_FP_MAPPED] = "mapped",
 		[SYM_FP_CONNECTED] = "connected",
 		[SYM_FP_BROKEN] = "broken",
 	};

@@ -9,11 +9,17 @@
  * view shows it, our epoch, the churn counter and the time as plain
  * numbers), calls sym_fp_step(), then performs the returned actions in
  * the order of their bits (lowest first) and stores the returned next
- * state. If SYM_FP_ACT_OFFER or SYM_FP_ACT_MAP fails, the glue counts an
- * error, performs no further action and leaves the channel SYM_FP_IDLE;
- * the next START or VIEW decides again. After SYM_FP_ACT_MAP, success or
- * not, the glue stores sym_fp_epoch_after_map() as our epoch: an offer
- * whose map failed is tried again, one mapped once never.
+ * state. If SYM_FP_ACT_OFFER, SYM_FP_ACT_MAP or SYM_FP_ACT_ACK fails, the
+ * glue counts an error, performs no further action and leaves the state
+ * as it was (SYM_FP_IDLE, or SYM_FP_MAPPED for the ack), to be retried
+ * by the next START. After SYM_FP_ACT_MAP, success or not, the glue
+ * stores sym_fp_epoch_after_map() as our epoch: an offer whose map
+ * failed is tried again, one mapped once never.
+ *
+ * A mapper maps in one step (IDLE -> MAPPED) and acknowledges in the next
+ * (MAPPED -> CONNECTED): an ack that XenStore refused keeps the mapping
+ * and is published again, so the granter never sees a transient failure
+ * of ours as a closed offer, which it would count as churn.
  *
  * Churn: a peer that ends channels in a row (closed word, connected or
  * offered, its record withdrawn or replaced while connected, or leaving
@@ -45,6 +51,7 @@
 enum sym_fp_chan_state {
 	SYM_FP_IDLE,		/* no shared resources */
 	SYM_FP_OFFERED,		/* granter: granted and published, waiting for the ack */
+	SYM_FP_MAPPED,		/* mapper: the offer mapped, its ack not yet published */
 	SYM_FP_CONNECTED,	/* rings in use */
 	SYM_FP_BROKEN,		/* peer violated the protocol: no resources, no retry */
 };
@@ -88,10 +95,11 @@ struct sym_fp_facts {
 #define SYM_FP_ACT_PUBLISH_CLOSED (1u << 6) /* our record says closed */
 #define SYM_FP_ACT_SET_ROLE	(1u << 7)  /* granter = self_lower */
 #define SYM_FP_ACT_OFFER	(1u << 8)  /* new epoch, grant, publish the offer */
-#define SYM_FP_ACT_MAP		(1u << 9)  /* map, publish the ack; epoch: below */
-#define SYM_FP_ACT_OPEN		(1u << 10) /* open the rings to traffic */
-#define SYM_FP_ACT_WARN_STALL	(1u << 11) /* log and count: the peer stopped consuming */
-#define SYM_FP_ACT_RESTART	(1u << 12) /* last: step START with fresh facts */
+#define SYM_FP_ACT_MAP		(1u << 9)  /* map and bind the offer; epoch: below */
+#define SYM_FP_ACT_ACK		(1u << 10) /* publish our ack of the mapped offer */
+#define SYM_FP_ACT_OPEN		(1u << 11) /* open the rings to traffic */
+#define SYM_FP_ACT_WARN_STALL	(1u << 12) /* log and count: the peer stopped consuming */
+#define SYM_FP_ACT_RESTART	(1u << 13) /* last: step START with fresh facts */
 
 struct sym_fp_transition {
 	enum sym_fp_chan_state next;	/* once every action succeeded */
@@ -104,27 +112,31 @@ struct sym_fp_transition {
  *   IDLE --START/VIEW, may start, peer not migrating, granter, no
  *          grants retained: offer-------------------------> OFFERED
  *   IDLE --START/VIEW, may start, peer not migrating, mapper, view
- *          offers an epoch other than ours: map, ack, open--> CONNECTED
+ *          offers an epoch other than ours: map, restart-----> MAPPED
+ *   MAPPED --START, may start, peer not migrating: ack, open--> CONNECTED
  *   OFFERED --VIEW with the mapper's ack of our epoch: open--> CONNECTED
- *   OFFERED/CONNECTED --STOP: teardown--------------------> IDLE
- *   OFFERED --ERROR: teardown------------------------------> BROKEN
+ *   OFFERED/MAPPED/CONNECTED --STOP: teardown---------------> IDLE
+ *   OFFERED/MAPPED --ERROR: teardown-----------------------> BROKEN
  *   CONNECTED --ERROR: warn, count, teardown---------------> BROKEN
  *   CONNECTED --PEER_CLOSED, or VIEW with a record (not absent) other
  *          than the one in use: churn, teardown, restart----> IDLE
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
- *   OFFERED --PEER_CLOSED (the mapper mapped our offer, then closed it,
- *          e.g. its ack failed): the same as CONNECTED --PEER_CLOSED
+ *   MAPPED --PEER_CLOSED, or VIEW with a record (not absent) other than
+ *          the offer we mapped: as CONNECTED
+ *   OFFERED --PEER_CLOSED (the mapper mapped our offer, then closed it):
+ *          the same as CONNECTED --PEER_CLOSED
  *   CONNECTED --STALL: warn, teardown (what waited takes the NIC),
  *          restart: a granter's offer waits until the peer, alive
  *          again, unmaps the old pages; a mapper maps only a new
  *          offer ------------------------------------------> IDLE
- *   OFFERED/CONNECTED --PEER_GONE: churn, teardown------------> IDLE
+ *   OFFERED/MAPPED/CONNECTED --PEER_GONE: churn, teardown-----> IDLE
  *          (or, at SYM_FP_CHURN_MAX: warn, count, teardown --> BROKEN)
  *   BROKEN --STOP/PEER_GONE--> IDLE
  * Every teardown also publishes closed. "Restart" is SYM_FP_ACT_RESTART:
- * the glue steps START once more after the teardown, with facts gathered
- * anew, because the teardown changed one (the peer may still map the old
- * pages: grants_retained).
+ * the glue steps START once more, with facts gathered anew: after a
+ * teardown, because it changed one (the peer may still map the old pages:
+ * grants_retained); after a map, to acknowledge it. Neither START from
+ * IDLE after a teardown nor START from MAPPED asks for another.
  */
 struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 				     enum sym_fp_chan_event ev,
@@ -132,14 +144,14 @@ struct sym_fp_transition sym_fp_step(enum sym_fp_chan_state cur,
 
 /*
  * The mapper's epoch once SYM_FP_ACT_MAP ran: the offer's if its pages
- * were mapped (even if the ack then failed: an offer mapped once is stale
- * after its teardown, which set our closed word in it), else the one
- * before, so that an offer whose map failed is tried again on the next
- * START or VIEW (IDLE maps only an offer whose epoch is not ours).
+ * were mapped (an offer mapped once is stale after its teardown, which
+ * set our closed word in it), else the one before, so that an offer whose
+ * map failed is tried again on the next START or VIEW (IDLE maps only an
+ * offer whose epoch is not ours).
  */
 u32 sym_fp_epoch_after_map(u32 before, u32 offer, bool mapped);
 
-/* "idle", "offered", "connected", "broken"; "invalid" else. */
+/* "idle", "offered", "mapped", "connected", "broken"; "invalid" else. */
 const char *sym_fp_chan_state_name(enum sym_fp_chan_state st);
 /*
  * "start", "view", "stop", "peer-closed", "error", "peer-gone", "stall";

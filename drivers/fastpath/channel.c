@@ -12,9 +12,10 @@
  * fp_may_start(), the peer's record in our view and its state, epoch, the
  * peer's churn budget, whether it still maps an earlier offer, jiffies64),
  * asks the core, then performs the actions in order and stores the next
- * state. A failed offer or map counts an error, stops there, leaves the
- * channel idle and is retried (retry_work); a failed map leaves our
- * epoch, so the retry, or the next START or VIEW, tries the same offer
+ * state. A failed offer, map or ack counts an error, stops there, leaves
+ * the state as it was (idle; mapped for the ack, which keeps the mapping)
+ * and is retried (retry_work); a failed map leaves our epoch, so the
+ * retry, or the next START or VIEW, tries the same offer
  * (sym_fp_epoch_after_map()).
  *
  * Asynchronous inputs (softirq: a ring said -EPROTO, or the peer's
@@ -23,9 +24,9 @@
  *
  * What XenStore (or the grant table) refused is done again by retry_work,
  * with a backoff, until it succeeds: a teardown's closed record, so that a
- * peer never keeps reading an offer we took back, or else an offer or a
- * map that failed, so that the channel comes up without waiting for the
- * next view change.
+ * peer never keeps reading an offer we took back, or else an offer, a
+ * map or an ack that failed, so that the channel comes up without waiting
+ * for the next view change.
  *
  * Lifetime: fp_channel_get() creates and publishes; fp_channel_destroy()
  * stops the channel, unpublishes it, waits for event_work and retry_work
@@ -145,8 +146,10 @@ static void fp_retry_work(struct work_struct *work)
 	if (ch->retry_delay && fp_channel_find(ch->peer) == ch) {
 		if (ch->retry_closed)
 			fp_channel_publish_closed(ch);
-		else if (READ_ONCE(ch->state) == FP_IDLE)
+		else if (ch->state == FP_IDLE)
 			fp_channel_restart(ch);
+		else if (ch->state == FP_MAPPED)
+			fp_step(ch, FP_EV_START, NULL);	/* the ack again */
 	}
 	mutex_unlock(&fp_lock);
 }
@@ -268,34 +271,40 @@ fail:
 	return err;
 }
 
-/* Mapper: map the offer, bind, acknowledge. */
+/* Mapper: map the offer and bind its event channel. */
 static int fp_map(struct fp_channel *ch, const struct sym_fp_record *offer)
 {
 	int err;
 
 	/*
-	 * The offer's epoch is ours once its pages are mapped, whether or
-	 * not the ack then goes out: an offer mapped once is never mapped
-	 * again (its teardown set our closed word in it). A map that failed
-	 * leaves the epoch, so the next START or VIEW tries the same offer.
+	 * The offer's epoch is ours once its pages are mapped: an offer
+	 * mapped once is never mapped again (its teardown sets our closed
+	 * word in it). A map that failed leaves the epoch, so the next
+	 * START or VIEW tries the same offer.
 	 */
 	err = fp_shmem_map(ch, offer);
 	ch->epoch = sym_fp_epoch_after_map(ch->epoch, offer->epoch, !err);
-	if (err)
-		goto fail;
-	err = fp_publish_ack(ch);
-	if (err)
-		goto teardown;
+	if (err) {
+		atomic64_inc(&ch->stats.errors);
+		pr_warn_ratelimited("peer %u: cannot map its channel (%d)\n",
+				    ch->peer, err);
+	}
+	return err;
+}
+
+/* Mapper: acknowledge the offer we mapped; a refusal keeps the mapping. */
+static int fp_ack(struct fp_channel *ch)
+{
+	int err = fp_publish_ack(ch);
+
+	if (err) {
+		atomic64_inc(&ch->stats.errors);
+		pr_warn_ratelimited("peer %u: cannot acknowledge its channel (%d), retrying\n",
+				    ch->peer, err);
+		return err;
+	}
 	ch->retry_delay = 0;
 	return 0;
-
-teardown:
-	fp_shmem_teardown(ch);
-fail:
-	atomic64_inc(&ch->stats.errors);
-	pr_warn_ratelimited("peer %u: cannot map its channel (%d)\n",
-			    ch->peer, err);
-	return err;
 }
 
 /*
@@ -395,14 +404,15 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	if (known)
 		fp_channel_set_policy(ch, &peer);
 	if (((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch)) ||
-	    ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view))) {
+	    ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view)) ||
+	    ((t.actions & SYM_FP_ACT_ACK) && fp_ack(ch))) {
 		fp_channel_retry(ch, false);
 		return;
 	}
 	if (t.actions & SYM_FP_ACT_OPEN)
 		fp_shmem_open(ch);
 	WRITE_ONCE(ch->state, (enum fp_state)t.next);
-	/* Once: a START from IDLE never asks for another restart. */
+	/* Bounded: the START that follows asks for no further restart. */
 	if (t.actions & SYM_FP_ACT_RESTART)
 		fp_step(ch, FP_EV_START, view);
 }

@@ -29,7 +29,7 @@
  *
  * Lifetime: a channel object exists while its peer is in our view (JOIN
  * .. LEAVE) or until module unload; its shared resources exist only in
- * states FP_OFFERED and FP_CONNECTED. The object is freed by its kobject
+ * states FP_OFFERED, FP_MAPPED and FP_CONNECTED. The object is freed by its kobject
  * release after an RCU grace period, so the hook may still look at it
  * after it left the table.
  */
@@ -59,6 +59,7 @@
 enum fp_state {
 	FP_IDLE = SYM_FP_IDLE,
 	FP_OFFERED = SYM_FP_OFFERED,
+	FP_MAPPED = SYM_FP_MAPPED,
 	FP_CONNECTED = SYM_FP_CONNECTED,
 	FP_BROKEN = SYM_FP_BROKEN,
 };
@@ -123,14 +124,14 @@ struct fp_channel {
 	/*
 	 * What failed, done again by retry_work after retry_delay jiffies
 	 * (doubling) until it succeeds (fp_lock): our closed record
-	 * (retry_closed), or else the offer or map, by a fresh start. An
+	 * (retry_closed), or else the offer, map or ack, by a START. An
 	 * offer or an ack that goes out ends either.
 	 */
 	struct delayed_work retry_work;
 	unsigned long retry_delay;	/* 0: nothing to retry */
 	bool retry_closed;
 
-	/* Shared resources (FP_OFFERED, FP_CONNECTED) - shmem.c. */
+	/* Shared resources (FP_OFFERED, FP_MAPPED, FP_CONNECTED) - shmem.c. */
 	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */
 	u8 *segs[2][FP_DATA_PAGES];	/* data pages of ring 0 and ring 1 */
 	struct fp_mapping *map;		/* mapper: the pages mapped (shmem.c) */

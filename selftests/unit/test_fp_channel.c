@@ -16,7 +16,9 @@
 #define TD	(SYM_FP_ACT_TEARDOWN | SYM_FP_ACT_PUBLISH_CLOSED)
 #define ROLE	SYM_FP_ACT_SET_ROLE
 #define OFFER	SYM_FP_ACT_OFFER
-#define MAPOPEN	(SYM_FP_ACT_MAP | SYM_FP_ACT_OPEN)
+#define MAP	(SYM_FP_ACT_MAP | SYM_FP_ACT_RESTART)
+#define ACKOPEN	(SYM_FP_ACT_ACK | SYM_FP_ACT_OPEN)
+#define ACQUIRE	(ROLE | OFFER | SYM_FP_ACT_MAP | ACKOPEN)
 #define RESET	SYM_FP_ACT_CHURN_RESET
 #define RESTART	SYM_FP_ACT_RESTART
 #define BUMP	SYM_FP_ACT_CHURN_BUMP
@@ -63,14 +65,14 @@ static const struct row rows[] = {
 	R(IDLE, START, 1, 1, ABSENT, 0, OFFERED, ROLE | OFFER),
 	R(IDLE, START, 0, 1, ABSENT, 0, IDLE, 0),
 	R(IDLE, START, 1, 0, ABSENT, 0, IDLE, ROLE),
-	R(IDLE, START, 1, 0, OFFERED, OTHER, CONNECTED, ROLE | MAPOPEN),
+	R(IDLE, START, 1, 0, OFFERED, OTHER, MAPPED, ROLE | MAP),
 	R(IDLE, START, 1, 0, OFFERED, OURS, IDLE, ROLE),
 	R(IDLE, START, 0, 0, OFFERED, OTHER, IDLE, 0),
 	R(IDLE, VIEW, 1, 1, ABSENT, 0, OFFERED, ROLE | OFFER),
 	R(IDLE, VIEW, 1, 1, CONNECTED, OURS, OFFERED, ROLE | OFFER),
 	R(IDLE, VIEW, 1, 1, CLOSED, 0, OFFERED, ROLE | OFFER),
 	R(IDLE, VIEW, 0, 1, CLOSED, 0, IDLE, 0),
-	R(IDLE, VIEW, 1, 0, OFFERED, OTHER, CONNECTED, ROLE | MAPOPEN),
+	R(IDLE, VIEW, 1, 0, OFFERED, OTHER, MAPPED, ROLE | MAP),
 	R(IDLE, VIEW, 1, 0, OFFERED, OURS, IDLE, ROLE),	/* never twice */
 	R(IDLE, VIEW, 1, 0, CONNECTED, OTHER, IDLE, ROLE),
 	R(IDLE, VIEW, 1, 0, CLOSED, 0, IDLE, ROLE),
@@ -99,6 +101,23 @@ static const struct row rows[] = {
 	R(OFFERED, STOP, 0, 1, CONNECTED, OURS, IDLE, TD),
 	R(OFFERED, ERROR, 1, 1, ABSENT, 0, BROKEN, TD),
 	R(OFFERED, ERROR, 0, 1, ABSENT, 0, BROKEN, TD),
+
+	/*
+	 * MAPPED (mapper): START acknowledges (again, if XenStore refused);
+	 * the offer we mapped is current; anything else ends it, as in
+	 * CONNECTED.
+	 */
+	R(MAPPED, START, 1, 0, OFFERED, OURS, CONNECTED, ACKOPEN),
+	R(MAPPED, START, 1, 0, ABSENT, 0, CONNECTED, ACKOPEN),
+	R(MAPPED, START, 0, 0, OFFERED, OURS, MAPPED, 0),
+	R(MAPPED, VIEW, 1, 0, OFFERED, OURS, MAPPED, 0),
+	R(MAPPED, VIEW, 1, 0, ABSENT, 0, MAPPED, 0),
+	R(MAPPED, VIEW, 1, 0, OFFERED, OTHER, IDLE, RESET | TD | RESTART),
+	R(MAPPED, VIEW, 1, 0, CLOSED, 0, IDLE, RESET | TD | RESTART),
+	R(MAPPED, VIEW, 0, 0, CONNECTED, OURS, IDLE, RESET | TD | RESTART),
+	R(MAPPED, PEER_CLOSED, 1, 0, ABSENT, 0, IDLE, RESET | TD | RESTART),
+	R(MAPPED, STOP, 1, 0, OFFERED, OURS, IDLE, TD),
+	R(MAPPED, ERROR, 1, 0, OFFERED, OURS, BROKEN, TD),
 
 	/* CONNECTED granter: the mapper's ack of our epoch is current. */
 	R(CONNECTED, VIEW, 1, 1, CONNECTED, OURS, CONNECTED, 0),
@@ -141,6 +160,7 @@ static const struct row rows[] = {
 	R(IDLE, PEER_GONE, 1, 1, ABSENT, 0, IDLE, 0),
 	R(IDLE, PEER_GONE, 1, 0, OFFERED, OTHER, IDLE, 0),
 	R(OFFERED, PEER_GONE, 1, 1, ABSENT, 0, IDLE, RESET | TD),
+	R(MAPPED, PEER_GONE, 1, 0, OFFERED, OURS, IDLE, RESET | TD),
 	R(CONNECTED, PEER_GONE, 1, 1, CONNECTED, OURS, IDLE, RESET | TD),
 	R(CONNECTED, PEER_GONE, 1, 0, OFFERED, OURS, IDLE, RESET | TD),
 	R(BROKEN, PEER_GONE, 1, 1, ABSENT, 0, IDLE, 0),
@@ -148,6 +168,7 @@ static const struct row rows[] = {
 	/* STALL: frames wait and the peer consumes none; only a ring has it. */
 	R(IDLE, STALL, 1, 1, ABSENT, 0, IDLE, 0),
 	R(OFFERED, STALL, 1, 1, ABSENT, 0, OFFERED, 0),
+	R(MAPPED, STALL, 1, 0, OFFERED, OURS, MAPPED, 0),
 	R(CONNECTED, STALL, 1, 1, CONNECTED, OURS, IDLE,
 	  SYM_FP_ACT_WARN_STALL | TD | RESTART),
 	R(CONNECTED, STALL, 0, 0, OFFERED, OURS, IDLE,
@@ -157,7 +178,7 @@ static const struct row rows[] = {
 
 TEST(every_state_event_pair)
 {
-	bool seen[4][7];
+	bool seen[5][7];
 	unsigned int i, s, e;
 
 	memset(seen, 0, sizeof(seen));
@@ -176,7 +197,7 @@ TEST(every_state_event_pair)
 				 sym_fp_chan_state_name(t.next), t.actions,
 				 sym_fp_chan_state_name(r->next), r->actions);
 	}
-	for (s = 0; s < 4; s++)
+	for (s = 0; s < 5; s++)
 		for (e = 0; e < 7; e++)
 			if (!seen[s][e])
 				SYM_FAIL("# no row for %s + %s",
@@ -197,7 +218,8 @@ TEST(unknown_state_or_event_changes_nothing)
 		ASSERT_EQ(s, t.next);
 		ASSERT_EQ(0, t.actions);
 	}
-	ASSERT_STREQ("invalid", sym_fp_chan_state_name((enum sym_fp_chan_state)4));
+	ASSERT_STREQ("invalid", sym_fp_chan_state_name((enum sym_fp_chan_state)5));
+	ASSERT_STREQ("mapped", sym_fp_chan_state_name(SYM_FP_MAPPED));
 	ASSERT_STREQ("invalid", sym_fp_chan_event_name((enum sym_fp_chan_event)7));
 	ASSERT_STREQ("stall", sym_fp_chan_event_name(SYM_FP_EV_STALL));
 	ASSERT_STREQ("peer-gone", sym_fp_chan_event_name(SYM_FP_EV_PEER_GONE));
@@ -310,7 +332,12 @@ TEST(no_offer_or_map_to_a_migrating_peer)
 	/* Back from migrating: the same facts otherwise offer and map. */
 	f.peer_migrating = false;
 	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
-	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+	ASSERT_EQ(ROLE | MAP, t.actions);
+	/* Mapped, and the peer announced its migration: no ack. */
+	f.peer_migrating = true;
+	t = sym_fp_step(SYM_FP_MAPPED, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_MAPPED, t.next);
+	ASSERT_EQ(0, t.actions);
 }
 
 TEST(policy_off_ends_a_channel_and_starts_none)
@@ -332,10 +359,13 @@ TEST(policy_off_ends_a_channel_and_starts_none)
 	f.policy_off = true;
 	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
 	ASSERT_EQ(0, t.actions);
+	t = sym_fp_step(SYM_FP_MAPPED, SYM_FP_EV_START, &f);
+	ASSERT_EQ(SYM_FP_IDLE, t.next);
+	ASSERT_EQ(TD, t.actions);
 	/* Switched back on: the same facts map again. */
 	f.policy_off = false;
 	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
-	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+	ASSERT_EQ(ROLE | MAP, t.actions);
 }
 
 TEST(second_offer_waits_for_retained_grants)
@@ -355,7 +385,7 @@ TEST(second_offer_waits_for_retained_grants)
 	f = facts(true, false, FP_XS_OFFERED, OTHER);
 	f.grants_retained = true;
 	t = sym_fp_step(SYM_FP_IDLE, SYM_FP_EV_VIEW, &f);
-	ASSERT_EQ(ROLE | MAPOPEN, t.actions);
+	ASSERT_EQ(ROLE | MAP, t.actions);
 }
 
 TEST(spent_budget_starts_broken_until_the_window_passed)
@@ -402,16 +432,18 @@ TEST(invariants_over_all_facts)
 	};
 	static const u32 churns[] = { 0, 1, SYM_FP_CHURN_MAX - 1, SYM_FP_CHURN_MAX, 100 };
 	static const u64 ages[] = { 0, WINDOW - 1, WINDOW, 10 * WINDOW };
-	const unsigned int total = 4 * 7 * 128 * ARRAY_SIZE(views) *
+	const unsigned int total = 5 * 7 * 128 * ARRAY_SIZE(views) *
 				   ARRAY_SIZE(churns) * ARRAY_SIZE(ages);
 	unsigned int i, n = 0;
 
 	/* i enumerates (state, event, 7 fact bits, view, churn, age). */
 	for (i = 0; i < total; i++) {
-		unsigned int s = i % 4, e = i / 4 % 7, bits = i / 28 % 128;
-		unsigned int v = i / 3584 % ARRAY_SIZE(views);
-		unsigned int c = i / (3584 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
-		unsigned int a = i / (3584 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
+		unsigned int s = i % 5, e = i / 5 % 7, bits = i / 35 % 128;
+		unsigned int v = i / 4480 % ARRAY_SIZE(views);
+		unsigned int c = i / (4480 * ARRAY_SIZE(views)) % ARRAY_SIZE(churns);
+		unsigned int a = i / (4480 * ARRAY_SIZE(views) * ARRAY_SIZE(churns));
+		bool held = s == SYM_FP_OFFERED || s == SYM_FP_MAPPED ||
+			    s == SYM_FP_CONNECTED;
 		struct sym_fp_facts f = facts(bits & 1, bits & 2, views[v],
 					      bits & 8 ? OURS : OTHER);
 		struct sym_fp_transition t;
@@ -432,26 +464,24 @@ TEST(invariants_over_all_facts)
 		ASSERT_EQ(!!(act & SYM_FP_ACT_TEARDOWN), !!(act & SYM_FP_ACT_PUBLISH_CLOSED));
 		/* Only a channel with resources is torn down. */
 		if (act & SYM_FP_ACT_TEARDOWN)
-			ASSERT_TRUE(s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED);
+			ASSERT_TRUE(held);
 		/* STOP always ends in IDLE, with resources released. */
 		if (e == SYM_FP_EV_STOP) {
 			ASSERT_EQ(SYM_FP_IDLE, t.next);
-			ASSERT_EQ(s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED ? TD : 0, act);
+			ASSERT_EQ(held ? TD : 0, act);
 		}
 		/*
 		 * The peer's closed word is acted on in every state that has
 		 * rings (where NAPI can see it): it never leaves a channel
 		 * as it was, so one close is handled once, not on every event.
 		 */
-		if (e == SYM_FP_EV_PEER_CLOSED &&
-		    (s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED))
+		if (e == SYM_FP_EV_PEER_CLOSED && held)
 			ASSERT_TRUE(act & SYM_FP_ACT_TEARDOWN);
 		/* The peer gone: nothing is left, nothing is started. */
 		if (e == SYM_FP_EV_PEER_GONE) {
 			ASSERT_TRUE(t.next == SYM_FP_IDLE || t.next == SYM_FP_BROKEN);
-			ASSERT_EQ(s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED,
-				  !!(act & SYM_FP_ACT_TEARDOWN));
-			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
+			ASSERT_EQ(held, !!(act & SYM_FP_ACT_TEARDOWN));
+			ASSERT_EQ(0, act & ACQUIRE);
 		}
 		/* Broken stays broken, silently, until STOP or PEER_GONE. */
 		if (s == SYM_FP_BROKEN) {
@@ -466,23 +496,22 @@ TEST(invariants_over_all_facts)
 		 */
 		if (t.next == SYM_FP_BROKEN && s != SYM_FP_BROKEN) {
 			ASSERT_TRUE(s == SYM_FP_IDLE || (act & SYM_FP_ACT_TEARDOWN));
-			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
+			ASSERT_EQ(0, act & ACQUIRE);
 			if (s == SYM_FP_IDLE)
 				ASSERT_TRUE(f.churn >= SYM_FP_CHURN_MAX &&
 					    f.now - f.churn_at < f.churn_window &&
 					    (act & SYM_FP_ACT_WARN_CHURN));
 		}
-		/* Never an offer or a map to a migrating peer. */
+		/* Never an offer, a map or an ack to a migrating peer. */
 		if (f.peer_migrating)
-			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP));
+			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP | SYM_FP_ACT_ACK));
 		/*
 		 * dom0's policy off: nothing acquired; a channel is ended on
 		 * START or VIEW, quietly and without counting it as churn.
 		 */
 		if (f.policy_off) {
-			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP));
-			if ((s == SYM_FP_OFFERED || s == SYM_FP_CONNECTED) &&
-			    (e == SYM_FP_EV_START || e == SYM_FP_EV_VIEW)) {
+			ASSERT_EQ(0, act & (OFFER | SYM_FP_ACT_MAP | SYM_FP_ACT_ACK));
+			if (held && (e == SYM_FP_EV_START || e == SYM_FP_EV_VIEW)) {
 				ASSERT_EQ(TD, act);
 				ASSERT_EQ(SYM_FP_IDLE, t.next);
 			}
@@ -494,29 +523,36 @@ TEST(invariants_over_all_facts)
 		if (act & OFFER) {
 			ASSERT_TRUE(f.may_start && f.self_lower && (act & ROLE));
 			ASSERT_EQ(SYM_FP_OFFERED, t.next);
-			ASSERT_EQ(0, act & MAPOPEN);
+			ASSERT_EQ(0, act & (SYM_FP_ACT_MAP | ACKOPEN));
 		}
+		/* A map, then (next step) its ack: never both at once. */
 		if (act & SYM_FP_ACT_MAP) {
 			ASSERT_TRUE(f.may_start && !f.self_lower && (act & ROLE));
 			ASSERT_TRUE(f.view_state == FP_XS_OFFERED && f.view_epoch != f.epoch);
-			ASSERT_TRUE(act & SYM_FP_ACT_OPEN);
+			ASSERT_EQ(MAP | ROLE, act);
+			ASSERT_EQ(SYM_FP_MAPPED, t.next);
+		}
+		if (act & SYM_FP_ACT_ACK) {
+			ASSERT_TRUE(s == SYM_FP_MAPPED && e == SYM_FP_EV_START && f.may_start);
+			ASSERT_EQ(ACKOPEN, act);
 			ASSERT_EQ(SYM_FP_CONNECTED, t.next);
 		}
 		if ((act & SYM_FP_ACT_TEARDOWN) || s == SYM_FP_IDLE) {
 			if (t.next == SYM_FP_OFFERED)
 				ASSERT_TRUE(act & OFFER);
-			if (t.next == SYM_FP_CONNECTED)
+			if (t.next == SYM_FP_MAPPED)
 				ASSERT_TRUE(act & SYM_FP_ACT_MAP);
+			ASSERT_TRUE(t.next != SYM_FP_CONNECTED);
 		}
 		if (act & ROLE)
 			ASSERT_TRUE(f.may_start);
 		/*
-		 * Churn moves only when the peer ends a connected channel,
-		 * closes an offer (which it must have mapped to do so), or
-		 * leaves or migrates with either up.
+		 * Churn moves only when the peer ends a connected channel or
+		 * an offer we mapped, closes an offer (which it must have
+		 * mapped to do so), or leaves or migrates with any of them up.
 		 */
 		if (act & (RESET | BUMP)) {
-			ASSERT_TRUE(s == SYM_FP_CONNECTED ||
+			ASSERT_TRUE(s == SYM_FP_CONNECTED || s == SYM_FP_MAPPED ||
 				    (s == SYM_FP_OFFERED && (e == SYM_FP_EV_PEER_CLOSED ||
 							     e == SYM_FP_EV_PEER_GONE)));
 			ASSERT_TRUE(e == SYM_FP_EV_VIEW || e == SYM_FP_EV_PEER_CLOSED ||
@@ -529,9 +565,10 @@ TEST(invariants_over_all_facts)
 		 * restarts with fresh facts (the peer may still map the pages).
 		 */
 		if (act & SYM_FP_ACT_TEARDOWN)
-			ASSERT_EQ(0, act & (ROLE | OFFER | MAPOPEN));
+			ASSERT_EQ(0, act & ACQUIRE);
 		if (act & RESTART)
-			ASSERT_TRUE((act & SYM_FP_ACT_TEARDOWN) && t.next == SYM_FP_IDLE);
+			ASSERT_TRUE(((act & SYM_FP_ACT_TEARDOWN) && t.next == SYM_FP_IDLE) ||
+				    ((act & SYM_FP_ACT_MAP) && t.next == SYM_FP_MAPPED));
 		/* A stall tears down a connected channel, and nothing else. */
 		if (e == SYM_FP_EV_STALL)
 			ASSERT_EQ(s == SYM_FP_CONNECTED, !!(act & SYM_FP_ACT_WARN_STALL));
@@ -539,7 +576,7 @@ TEST(invariants_over_all_facts)
 		ASSERT_EQ(!!(act & SYM_FP_ACT_COUNT_ERROR),
 			  !!(act & (SYM_FP_ACT_WARN_CHURN | SYM_FP_ACT_WARN_VIOLATION)));
 	}
-	ASSERT_EQ(4 * 7 * 128 * 4 * 5 * 4, n);
+	ASSERT_EQ(5 * 7 * 128 * 4 * 5 * 4, n);
 }
 
 /* A miniature glue: performs the actions the way channel.c does. */
@@ -557,7 +594,7 @@ struct chan {
 	bool fail_map;		/* the map itself fails */
 	bool fail_ack;		/* mapped, but the ack cannot be published */
 	bool resources;
-	unsigned int errors, warnings, closed, offers, maps, opens;
+	unsigned int errors, warnings, closed, offers, maps, acks, opens;
 	int bad;		/* line of the first glue check that failed */
 };
 
@@ -614,12 +651,12 @@ static void step(struct chan *ch, enum sym_fp_chan_event ev,
 		ch->state = SYM_FP_IDLE;
 	if (t.actions & ROLE)
 		ch->granter = ch->self_lower;
+	/* A failed offer, map or ack stops there; the state stays. */
 	if (t.actions & OFFER) {
 		CHECK(ch, !ch->resources);
 		ch->epoch = ch->next_epoch++;
 		if (ch->fail_offer) {
 			ch->errors++;
-			ch->state = SYM_FP_IDLE;
 			return;
 		}
 		ch->resources = true;
@@ -629,21 +666,28 @@ static void step(struct chan *ch, enum sym_fp_chan_event ev,
 		CHECK(ch, !ch->resources);
 		ch->epoch = sym_fp_epoch_after_map(ch->epoch, view_epoch,
 						   !ch->fail_map);
-		if (ch->fail_map || ch->fail_ack) {
+		if (ch->fail_map) {
 			ch->errors++;
-			ch->state = SYM_FP_IDLE;
 			return;
 		}
 		ch->resources = true;
 		ch->maps++;
+	}
+	if (t.actions & SYM_FP_ACT_ACK) {
+		CHECK(ch, ch->resources);
+		if (ch->fail_ack) {
+			ch->errors++;
+			return;
+		}
+		ch->acks++;
 	}
 	if (t.actions & SYM_FP_ACT_OPEN) {
 		CHECK(ch, ch->resources);
 		ch->opens++;
 	}
 	ch->state = t.next;
-	/* Resources exist exactly in OFFERED and CONNECTED. */
-	CHECK(ch, (ch->state == SYM_FP_OFFERED ||
+	/* Resources exist exactly in OFFERED, MAPPED and CONNECTED. */
+	CHECK(ch, (ch->state == SYM_FP_OFFERED || ch->state == SYM_FP_MAPPED ||
 		   ch->state == SYM_FP_CONNECTED) == ch->resources);
 	if (t.actions & RESTART)
 		step(ch, SYM_FP_EV_START, view, view_epoch);
@@ -774,22 +818,66 @@ TEST(failed_offer_or_map_leaves_idle_and_retries)
 	ASSERT_EQ(0, m.bad);
 }
 
-TEST(an_offer_mapped_once_is_never_mapped_again)
+TEST(a_refused_ack_keeps_the_mapping_and_is_retried)
 {
 	static struct chan m;
 
-	/* Mapped, then the ack failed (and teardown closed it): stale. */
+	/* Mapped, then XenStore refused the ack: mapped, nothing closed. */
 	chan_init(&m, false);
 	m.fail_ack = true;
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
-	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(SYM_FP_MAPPED, m.state);
 	ASSERT_EQ(1, m.errors);
 	ASSERT_EQ(7, m.epoch);
+	ASSERT_EQ(1, m.maps);
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);	/* unchanged: waits */
+	ASSERT_EQ(SYM_FP_MAPPED, m.state);
+	ASSERT_EQ(1, m.errors);
+	step(&m, SYM_FP_EV_START, FP_XS_ABSENT, 0);	/* the retry, refused */
+	ASSERT_EQ(SYM_FP_MAPPED, m.state);
+	ASSERT_EQ(2, m.errors);
 	m.fail_ack = false;
-	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);	/* not retried */
+	step(&m, SYM_FP_EV_START, FP_XS_ABSENT, 0);	/* the retry */
+	ASSERT_EQ(SYM_FP_CONNECTED, m.state);
+	ASSERT_EQ(1, m.maps);
+	ASSERT_EQ(1, m.acks);
+	ASSERT_EQ(1, m.opens);
+	ASSERT_EQ(0, m.closed);		/* the granter saw no close: no churn */
+
+	/* An offer mapped once is never mapped again. */
+	step(&m, SYM_FP_EV_STOP, FP_XS_ABSENT, 0);
 	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(1, m.maps);
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 8);	/* a new offer is */
 	ASSERT_EQ(SYM_FP_CONNECTED, m.state);
+	ASSERT_EQ(0, m.bad);
+}
+
+TEST(an_offer_replaced_while_mapped_is_let_go)
+{
+	static struct chan m;
+
+	chan_init(&m, false);
+	m.fail_ack = true;
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+	ASSERT_EQ(SYM_FP_MAPPED, m.state);
+	/* The granter offers anew: the old mapping goes, the new is mapped. */
+	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 8);
+	ASSERT_EQ(SYM_FP_MAPPED, m.state);
+	ASSERT_EQ(8, m.epoch);
+	ASSERT_EQ(2, m.maps);
+	ASSERT_EQ(1, m.closed);
+	ASSERT_EQ(1, m.churn);
+	/* It withdraws: teardown, and the stale offer is not mapped again. */
+	step(&m, SYM_FP_EV_VIEW, FP_XS_CLOSED, 0);
+	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(2, m.closed);
+	m.fail_ack = false;
+	step(&m, SYM_FP_EV_START, FP_XS_OFFERED, 8);
+	ASSERT_EQ(SYM_FP_IDLE, m.state);
+	ASSERT_EQ(0, m.acks);
 	ASSERT_EQ(0, m.bad);
 }
 
@@ -802,7 +890,7 @@ TEST(a_closed_offer_is_offered_anew_once_and_counts_as_churn)
 	step(&g, SYM_FP_EV_START, FP_XS_ABSENT, 0);
 	ASSERT_EQ(SYM_FP_OFFERED, g.state);
 	ASSERT_EQ(41, g.epoch);
-	/* The mapper mapped our offer, failed to ack and closed it. */
+	/* The mapper mapped our offer and closed it (buggy or hostile). */
 	step(&g, SYM_FP_EV_PEER_CLOSED, FP_XS_ABSENT, 0);
 	ASSERT_EQ(SYM_FP_OFFERED, g.state);
 	ASSERT_EQ(42, g.epoch);

@@ -64,7 +64,7 @@ enum sym_kind {
 	SYM_K_STATE,
 	SYM_K_MODE,
 	SYM_K_ROLE,
-	SYM_K_CHAN_STATE,	/* idle, offered, connected, broken */
+	SYM_K_CHAN_STATE,	/* idle, offered, mapped, connected, broken */
 };
 
 const char *sym_sysfs_root(void);

@@ -173,7 +173,7 @@ static bool sym_valid(enum sym_kind kind, const char *s)
 	static const char *const modes[] = { "event", "poll", NULL };
 	static const char *const roles[] = { "guest", "dom0", NULL };
 	static const char *const chan_states[] = {
-		"idle", "offered", "connected", "broken", NULL };
+		"idle", "offered", "mapped", "connected", "broken", NULL };
 	char name[SYM_NAME_MAX + 1], uuid[SYM_UUID_STR_LEN + 1];
 	size_t len = strlen(s);
 	enum sym_announce state;
