@@ -818,14 +818,20 @@ TEST(failed_offer_or_map_leaves_idle_and_retries)
 	ASSERT_EQ(0, m.bad);
 }
 
+/* A mapper that mapped offer 7 and whose ack XenStore refuses. */
+static void chan_mapped_unacked(struct chan *m)
+{
+	chan_init(m, false);
+	m->fail_ack = true;
+	step(m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+}
+
 TEST(a_refused_ack_keeps_the_mapping_and_is_retried)
 {
 	static struct chan m;
 
 	/* Mapped, then XenStore refused the ack: mapped, nothing closed. */
-	chan_init(&m, false);
-	m.fail_ack = true;
-	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+	chan_mapped_unacked(&m);
 	ASSERT_EQ(SYM_FP_MAPPED, m.state);
 	ASSERT_EQ(1, m.errors);
 	ASSERT_EQ(7, m.epoch);
@@ -859,9 +865,7 @@ TEST(an_offer_replaced_while_mapped_is_let_go)
 {
 	static struct chan m;
 
-	chan_init(&m, false);
-	m.fail_ack = true;
-	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 7);
+	chan_mapped_unacked(&m);
 	ASSERT_EQ(SYM_FP_MAPPED, m.state);
 	/* The granter offers anew: the old mapping goes, the new is mapped. */
 	step(&m, SYM_FP_EV_VIEW, FP_XS_OFFERED, 8);
