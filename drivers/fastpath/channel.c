@@ -24,9 +24,13 @@
  *
  * What XenStore (or the grant table) refused is done again by retry_work,
  * with a backoff, until it succeeds: a teardown's closed record, so that a
- * peer never keeps reading an offer we took back, or else an offer, a
- * map or an ack that failed, so that the channel comes up without waiting
- * for the next view change.
+ * peer never keeps reading an offer we took back, and an offer, a map or
+ * an ack that failed, so that the channel comes up without waiting for
+ * the next view change. An idle channel first settles the closed record
+ * it owes and then tries again; a mapped one acks, which replaces it. A
+ * failed offer never cancels a closed record owed: with the fast path
+ * switched off meanwhile, the offer is not made again and the closed
+ * record is all the peer will get.
  *
  * Lifetime: fp_channel_get() creates and publishes; fp_channel_destroy()
  * stops the channel, unpublishes it, waits for event_work and retry_work
@@ -105,10 +109,9 @@ static void fp_event_work(struct work_struct *work)
  * From any context: hand an event to the state machine. True if this call
  * raised it, false if it was already pending (nothing new to do).
  */
-/* Under fp_lock: do it again later (closed: our closed record; else a start). */
-static void fp_channel_retry(struct fp_channel *ch, bool closed)
+/* Under fp_lock: do again later what failed (see retry_work in fastpath.h). */
+static void fp_channel_retry(struct fp_channel *ch)
 {
-	ch->retry_closed = closed;
 	ch->retry_delay = ch->retry_delay ?
 			  min_t(unsigned long, ch->retry_delay * 2, FP_RETRY_MAX) :
 			  FP_RETRY_MIN;
@@ -118,8 +121,9 @@ static void fp_channel_retry(struct fp_channel *ch, bool closed)
 /* Under fp_lock: our record for the peer says closed, now or after a retry. */
 static void fp_channel_publish_closed(struct fp_channel *ch)
 {
-	if (fp_publish_closed(ch->peer))
-		fp_channel_retry(ch, true);
+	ch->closed_owed = fp_publish_closed(ch->peer) != 0;
+	if (ch->closed_owed)
+		fp_channel_retry(ch);
 	else
 		ch->retry_delay = 0;
 }
@@ -144,12 +148,16 @@ static void fp_retry_work(struct work_struct *work)
 	mutex_lock(&fp_lock);
 	/* Gone from the table: fp_channel_destroy() is waiting for us. */
 	if (ch->retry_delay && fp_channel_find(ch->peer) == ch) {
-		if (ch->retry_closed)
-			fp_channel_publish_closed(ch);
-		else if (ch->state == FP_IDLE)
-			fp_channel_restart(ch);
-		else if (ch->state == FP_MAPPED)
-			fp_step(ch, FP_EV_START, NULL);	/* the ack again */
+		if (ch->state == FP_MAPPED) {
+			/* The ack again; it replaces a closed record owed. */
+			fp_step(ch, FP_EV_START, NULL);
+		} else if (ch->state == FP_IDLE) {
+			if (ch->closed_owed)
+				fp_channel_publish_closed(ch);
+			/* Once it landed: an offer that can go out, goes. */
+			if (!ch->closed_owed)
+				fp_channel_restart(ch);
+		}
 	}
 	mutex_unlock(&fp_lock);
 }
@@ -260,6 +268,7 @@ static int fp_offer(struct fp_channel *ch)
 	if (err)
 		goto teardown;
 	ch->retry_delay = 0;
+	ch->closed_owed = false;	/* the offer replaced it */
 	return 0;
 
 teardown:
@@ -304,6 +313,7 @@ static int fp_ack(struct fp_channel *ch)
 		return err;
 	}
 	ch->retry_delay = 0;
+	ch->closed_owed = false;	/* the ack replaced it */
 	return 0;
 }
 
@@ -406,7 +416,7 @@ void fp_step(struct fp_channel *ch, enum fp_event ev,
 	if (((t.actions & SYM_FP_ACT_OFFER) && fp_offer(ch)) ||
 	    ((t.actions & SYM_FP_ACT_MAP) && fp_map(ch, view)) ||
 	    ((t.actions & SYM_FP_ACT_ACK) && fp_ack(ch))) {
-		fp_channel_retry(ch, false);
+		fp_channel_retry(ch);
 		return;
 	}
 	if (t.actions & SYM_FP_ACT_OPEN)

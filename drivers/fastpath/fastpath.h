@@ -123,13 +123,15 @@ struct fp_channel {
 
 	/*
 	 * What failed, done again by retry_work after retry_delay jiffies
-	 * (doubling) until it succeeds (fp_lock): our closed record
-	 * (retry_closed), or else the offer, map or ack, by a START. An
-	 * offer or an ack that goes out ends either.
+	 * (doubling) until it succeeds (fp_lock): first our closed record
+	 * while closed_owed, then the offer, map or ack, by a START. An
+	 * offer or an ack that goes out replaces the record, and so settles
+	 * a closed one owed too; nothing else does (a failed offer after a
+	 * failed closed record still owes the peer the closed one).
 	 */
 	struct delayed_work retry_work;
 	unsigned long retry_delay;	/* 0: nothing to retry */
-	bool retry_closed;
+	bool closed_owed;
 
 	/* Shared resources (FP_OFFERED, FP_MAPPED, FP_CONNECTED) - shmem.c. */
 	struct sym_fp_ctrl_page *ctrl;	/* control page: granted, or mapped */
