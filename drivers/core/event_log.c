@@ -73,6 +73,7 @@ static const char *const sym_event_kind_names[] = {
 	[SYM_EV_MIGRATE_OUT] = "migrate-out",
 	[SYM_EV_MIGRATE_IN] = "migrate-in",
 	[SYM_EV_LOST] = "lost",
+	[SYM_EV_MERGED] = "merged",
 };
 
 const char *sym_event_kind_name(enum sym_event_kind kind)
@@ -166,6 +167,10 @@ int sym_event_format(const struct sym_event *ev, char *buf, size_t len)
 	sym_line_put_field(&line, ev->uuid, sizeof(ev->uuid) - 1, sym_uuid_char_ok);
 	sym_line_puts(&line, " name=");
 	sym_line_put_field(&line, ev->name, sizeof(ev->name) - 1, sym_name_char_ok);
+	if (ev->merged) {
+		sym_line_puts(&line, " merged=");
+		sym_line_put_u64(&line, ev->merged);
+	}
 	sym_line_putc(&line, '\n');
 	return sym_line_finish(&line);
 }
@@ -247,7 +252,9 @@ int sym_event_parse(const char *line, size_t len, struct sym_event *out)
 {
 	struct sym_fields f;
 	struct sym_event ev;
+	bool has_merged;
 	const char *v;
+	u64 merged;
 	size_t vlen;
 	u16 domid;
 
@@ -286,9 +293,20 @@ int sym_event_parse(const char *line, size_t len, struct sym_event *out)
 			return -EINVAL;
 	}
 
-	if (sym_take_field(&f, "name", true, &v, &vlen))
+	/* A name has no space: one after it starts the optional merged. */
+	has_merged = memchr(f.pos, ' ', f.end - f.pos) != NULL;
+	if (sym_take_field(&f, "name", !has_merged, &v, &vlen))
 		return -EINVAL;
 	if (vlen && sym_parse_name(v, vlen, ev.name, sizeof(ev.name)))
+		return -EINVAL;
+
+	if (has_merged) {
+		if (sym_take_field(&f, "merged", true, &v, &vlen) ||
+		    sym_parse_u64(v, vlen, &merged) || !merged || merged > U32_MAX)
+			return -EINVAL;
+		ev.merged = (u32)merged;
+	}
+	if (ev.kind == SYM_EV_MERGED && !ev.merged)
 		return -EINVAL;
 
 	*out = ev;

@@ -27,6 +27,12 @@ enum sym_event_kind {
 	SYM_EV_MIGRATE_OUT,
 	SYM_EV_MIGRATE_IN,
 	SYM_EV_LOST,
+	/*
+	 * None of the above: the domain's state is where dom0 last saw it,
+	 * but it announced and undid changes between two of dom0's looks
+	 * (merged says how many).
+	 */
+	SYM_EV_MERGED,
 };
 
 struct sym_event {
@@ -37,6 +43,12 @@ struct sym_event {
 	s32 prev_domid;	/* -1 if none */
 	char uuid[37];	/* empty if unknown */
 	char name[65];	/* empty if unknown */
+	/*
+	 * Transitions the domain announced that dom0 saw only as this record
+	 * (its coalescing folded them into it), by the domain's own count;
+	 * 0 if none. Never 0 for SYM_EV_MERGED.
+	 */
+	u32 merged;
 };
 
 /* slots[head] is the oldest of count records; count <= capacity. */
@@ -66,14 +78,18 @@ int sym_event_log_read(const struct sym_event_log *log, u64 *cursor,
 /* 0 if nothing was ever appended. */
 u64 sym_event_log_last_seq(const struct sym_event_log *log);
 
-/* "join", "leave", "migrate-out", "migrate-in", "lost"; "invalid" else. */
+/*
+ * "join", "leave", "migrate-out", "migrate-in", "lost", "merged"; "invalid"
+ * else.
+ */
 const char *sym_event_kind_name(enum sym_event_kind kind);
 
 /*
  * "seq=<u64> ts=<ns> kind=<kind> domid=<d> prev=<d or -> uuid=<uuid>
- * name=<name>\n" (one line) plus NUL. Bytes of uuid or name outside their
- * grammar are written as '?' so a record can never forge a line. Returns the
- * length without the NUL, or -ENOSPC if len is too small.
+ * name=<name>[ merged=<n>]\n" (one line, merged only if not 0) plus NUL.
+ * Bytes of uuid or name outside their grammar are written as '?' so a
+ * record can never forge a line. Returns the length without the NUL, or
+ * -ENOSPC if len is too small.
  */
 int sym_event_format(const struct sym_event *ev, char *buf, size_t len);
 /* "seq=<seq> kind=overflow lost=<lost>\n" plus NUL; length or -ENOSPC. */
@@ -83,7 +99,8 @@ int sym_event_format_overflow(u64 seq, u64 lost, char *buf, size_t len);
  * Inverse of sym_event_format() for one line, with or without its final
  * '\n'. Strict: fields in order, single spaces, canonical numbers, known
  * kind, domids in range, lower-case canonical uuid or empty, valid name or
- * empty. 0 or -EINVAL (also for an overflow line); *out written on success.
+ * empty, merged absent (0) or 1..U32_MAX and present for kind merged.
+ * 0 or -EINVAL (also for an overflow line); *out written on success.
  */
 int sym_event_parse(const char *line, size_t len, struct sym_event *out);
 /* Parses an overflow line; 0 or -EINVAL. */

@@ -14,6 +14,10 @@
  * "boot") supersedes it, and an expiry pass reports it lost once it has
  * waited ttl for a restore.
  *
+ * sym_transitions_next() is the guest's count of its own transitions and
+ * sym_member_merged() dom0's reading of it: what a change of the count
+ * says beyond the events dom0 logged is reported, never dropped.
+ *
  * sym_identity_same() is what dom0 asks on every reconcile of a member: a
  * "no" means a new domain is behind the domid (the old one is gone).
  *
@@ -277,6 +281,38 @@ struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announ
 	return sym_stay(SYM_MEMBER_NONE);
 }
 SYM_EXPORT(sym_member_step);
+
+/* The announcements dom0 tells apart; leaving and absent are both a leave. */
+static enum sym_announce sym_announce_class(enum sym_announce ann)
+{
+	return ann == SYM_ANNOUNCE_ABSENT ? SYM_ANNOUNCE_LEAVING : ann;
+}
+
+u32 sym_transitions_next(u32 count, enum sym_announce was, enum sym_announce now)
+{
+	if (sym_announce_class(was) == sym_announce_class(now))
+		return count;
+	return count + 1;	/* wraps after 2^32; dom0 reads that as a restart */
+}
+SYM_EXPORT(sym_transitions_next);
+
+u32 sym_member_merged(struct sym_merge_count *mc, bool has_count, u32 count,
+		      bool emitted)
+{
+	u32 delta;
+
+	if (!has_count) {
+		mc->known = false;
+		return 0;
+	}
+	delta = count - mc->last;
+	if (!mc->known || count < mc->last)
+		delta = 0;
+	mc->known = true;
+	mc->last = count;
+	return delta > (u32)emitted ? delta - (u32)emitted : 0;
+}
+SYM_EXPORT(sym_member_merged);
 
 bool sym_identity_same(const struct sym_identity *was,
 		       const struct sym_identity *now)

@@ -87,6 +87,31 @@ struct sym_transition sym_member_step(enum sym_member_state cur, enum sym_announ
 				      u16 domid, const char *uuid,
 				      struct sym_departed_set *departed);
 
+/*
+ * A guest's count of its own transitions (data/symbiont/transitions, the
+ * guest's claim): the count after it announces now where it announced was
+ * before. It moves only when dom0 would tell the two apart; leaving and a
+ * withdrawn registration are one (both a leave).
+ */
+u32 sym_transitions_next(u32 count, enum sym_announce was, enum sym_announce now);
+
+/* What dom0 last read of a domain's count; zeroed: nothing read yet. */
+struct sym_merge_count {
+	bool known;
+	u32 last;
+};
+
+/*
+ * dom0 read count (has_count: it could; an older guest has none) with the
+ * state its step just acted on, and emitted says whether that step logged
+ * an event for it. Returns how many transitions the domain counted that
+ * no event stands for (dom0's coalescing merged them), and remembers
+ * count. The first count read, and one that went back (only a guest that
+ * rewrote its own node does that), are a new baseline: 0.
+ */
+u32 sym_member_merged(struct sym_merge_count *mc, bool has_count, u32 count,
+		      bool emitted);
+
 typedef void (*sym_departed_lost_fn)(void *ctx, const struct sym_departed *d);
 
 /*

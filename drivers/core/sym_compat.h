@@ -48,6 +48,9 @@ typedef uint32_t __le32;	/* little-endian on the wire; a plain u32 here */
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 #endif
 
+#ifndef U32_MAX
+#define U32_MAX UINT32_MAX
+#endif
 #ifndef U64_MAX
 #define U64_MAX UINT64_MAX
 #endif

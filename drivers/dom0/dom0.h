@@ -81,6 +81,9 @@ struct symbiont_domain {
 	bool view_stale;
 	unsigned long retry_delay;
 
+	/* Its transitions count as last read with its state (domains.c). */
+	struct sym_merge_count merge_count;
+
 	struct sym_watch watch;	/* data/symbiont/state, event mode */
 	struct delayed_work work;	/* reconcile; delayed only when throttled */
 	struct sym_rate rate;		/* of reconciles (dom0_throttle) */

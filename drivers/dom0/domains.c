@@ -6,13 +6,16 @@
  * Data flow: discover.c creates a record per new domid. In event mode the
  * record watches /local/domain/<d>/data/symbiont/state with a coalesced
  * watch whose work calls dom0_domain_reconcile(); in poll mode the poll
- * round calls it directly. Reconcile re-reads the announced state and
+ * round calls it directly. Reconcile re-reads the announced state, with
+ * the guest's count of its transitions in the same transaction, and
  * whether the home still exists (never applies deltas), reads the trusted
  * facts when the domain asks to join and on every reconcile of a member (a
  * member whose facts changed is another domain behind the same domid: the
  * old one is reported gone and every cache keyed by the domid dropped
  * before the new one may join), runs sym_member_step(), records the
- * event it emits, and on a change of membership or of a member's state
+ * event it emits (with how many transitions the count moved beyond it,
+ * which coalescing merged; they get a record of their own when there is
+ * no event), and on a change of membership or of a member's state
  * updates sysfs, the generation, the group and the views of that group
  * only. A domain whose home is gone and that is not a member is freed.
  *
@@ -268,17 +271,25 @@ static void dom0_departed_work(struct work_struct *work)
 	dom0_departed_sweep();
 }
 
+/*
+ * The event of a step, if it emitted one, carrying the transitions its
+ * coalescing merged; without one, merged transitions get a record of
+ * their own.
+ */
 static void dom0_domain_record(const struct symbiont_domain *d,
-			       const struct sym_transition *t)
+			       const struct sym_transition *t, u32 merged)
 {
 	struct sym_event ev = {
-		.kind = t->kind,
+		.kind = t->emit ? t->kind : SYM_EV_MERGED,
 		.domid = d->domid,
-		.prev_domid = t->prev_domid,
+		.prev_domid = t->emit ? t->prev_domid : -1,
+		.merged = merged,
 	};
 
+	if (!t->emit && !merged)
+		return;
 	/* A fresh boot took the uuid of a VM that was away: that one is lost. */
-	if (t->lost_domid >= 0)
+	if (t->emit && t->lost_domid >= 0)
 		dom0_record_lost((u16)t->lost_domid, d->uuid, d->name);
 	strscpy(ev.uuid, d->uuid, sizeof(ev.uuid));
 	strscpy(ev.name, d->name, sizeof(ev.name));
@@ -337,28 +348,65 @@ static enum sym_origin dom0_domain_origin(struct symbiont_domain *d)
 	return origin;
 }
 
-/* Reads data/symbiont/state; false (and logged) if there is nothing to act on. */
-static bool dom0_domain_announce(struct symbiont_domain *d,
-				 enum sym_announce *ann)
-{
-	char path[DOM0_PATH_MAX], val[16];
-	int len, err;
+/* What a domain announced, read in one transaction. */
+struct dom0_announcement {
+	char dir[DOM0_PATH_MAX];
+	char state[16];
+	int state_len;		/* sym_xs_read()'s answer for state */
+	int count_err;		/* sym_xs_read_u64()'s for transitions */
+	u64 count;
+};
 
-	snprintf(path, sizeof(path), "/local/domain/%u/data/symbiont/state",
+static int dom0_announce_fill(struct xenbus_transaction t, void *ctx)
+{
+	struct dom0_announcement *a = ctx;
+
+	a->state_len = sym_xs_read(&dom0_xs, t, a->dir, "state", a->state,
+				   sizeof(a->state));
+	a->count_err = sym_xs_read_u64(&dom0_xs, t, a->dir, "transitions",
+				       &a->count);
+	return a->state_len == -EAGAIN || a->count_err == -EAGAIN ? -EAGAIN : 0;
+}
+
+/*
+ * Reads data/symbiont/state with the guest's transitions count, which must
+ * be of the same moment (the guest moves both in one transaction); false
+ * (and logged) if there is nothing to act on. *has_count is false when
+ * the guest keeps no count (an older guest) or its value is malformed.
+ */
+static bool dom0_domain_announce(struct symbiont_domain *d,
+				 enum sym_announce *ann, bool *has_count,
+				 u32 *count)
+{
+	struct dom0_announcement a;
+	int err;
+
+	snprintf(a.dir, sizeof(a.dir), "/local/domain/%u/data/symbiont",
 		 d->domid);
-	len = sym_xs_read(&dom0_xs, XBT_NIL, path, "", val, sizeof(val));
-	if (len == -ENOENT)
-		return !sym_parse_announce(NULL, 0, ann);
-	if (len < 0 && len != -E2BIG) {
-		pr_warn_ratelimited("domain %u: cannot read %s (%d), retrying\n",
-				    d->domid, path, len);
+	err = sym_xs_transact(&dom0_xs, dom0_announce_fill, &a);
+	if (!err && a.state_len < 0 && a.state_len != -ENOENT &&
+	    a.state_len != -E2BIG)
+		err = a.state_len;
+	if (err) {
+		pr_warn_ratelimited("domain %u: cannot read %s/state (%d), retrying\n",
+				    d->domid, a.dir, err);
 		dom0_domain_retry(d);
 		return false;
 	}
-	err = len < 0 ? len : sym_parse_announce(val, len, ann);
+
+	if (a.count_err == -EINVAL || (!a.count_err && a.count > U32_MAX))
+		pr_warn_ratelimited("domain %u: malformed value in %s/transitions ignored\n",
+				    d->domid, a.dir);
+	*has_count = !a.count_err && a.count <= U32_MAX;
+	*count = (u32)a.count;
+
+	if (a.state_len == -ENOENT)
+		return !sym_parse_announce(NULL, 0, ann);
+	err = a.state_len < 0 ? a.state_len :
+	      sym_parse_announce(a.state, a.state_len, ann);
 	if (err) {
-		pr_warn_ratelimited("domain %u: malformed value in %s ignored\n",
-				    d->domid, path);
+		pr_warn_ratelimited("domain %u: malformed value in %s/state ignored\n",
+				    d->domid, a.dir);
 		return false;
 	}
 	return true;
@@ -381,8 +429,9 @@ static void dom0_domain_replaced(struct symbiont_domain *d,
 	t = sym_member_step(old, ann, SYM_ORIGIN_UNKNOWN, false, d->domid,
 			    d->uuid, &dom0_departed);
 	d->state = SYM_MEMBER_NONE;
-	if (t.emit)
-		dom0_domain_record(d, &t);
+	dom0_domain_record(d, &t, 0);
+	/* The new domain's count is not the old one's. */
+	memset(&d->merge_count, 0, sizeof(d->merge_count));
 	dom0_relay_forget_domid(d);
 	dom0_domain_apply(d, old, true);
 }
@@ -414,13 +463,14 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	struct sym_transition t;
 	enum sym_origin origin;
 	enum sym_announce ann;
-	bool retry = false;
+	bool retry = false, has_count;
 	int alive, err;
+	u32 count;
 
 	if (sym_watch_registered(&d->watch))
 		sym_watch_begin(&d->watch);
 
-	if (!dom0_domain_announce(d, &ann))
+	if (!dom0_domain_announce(d, &ann, &has_count, &count))
 		return;
 	snprintf(home, sizeof(home), "/local/domain/%u", d->domid);
 	alive = sym_xs_exists(&dom0_xs, XBT_NIL, home, "");
@@ -467,8 +517,8 @@ static void dom0_domain_reconcile(struct symbiont_domain *d)
 	t = sym_member_step(old, ann, origin, alive, d->domid, d->uuid,
 			    &dom0_departed);
 	d->state = t.next;
-	if (t.emit)
-		dom0_domain_record(d, &t);
+	dom0_domain_record(d, &t, sym_member_merged(&d->merge_count, has_count,
+						    count, t.emit));
 	dom0_domain_apply(d, old, alive);
 	dom0_departed_sweep();
 

@@ -19,8 +19,15 @@
  * announced again by rejoin_retry, 100 ms doubling to 10 s, until it
  * lands or this domain suspends or leaves (symbiont_self_rejoin_cancel()).
  *
- * Locking: self_lock (a leaf) guards self_info; it is written from
- * symbiont_wq and the PM/shutdown paths, read by sysfs and the API.
+ * Every announcement moves data/symbiont/transitions in the same
+ * transaction, the guest's count of its own transitions, from which dom0
+ * tells how many of them its coalescing merged (Documentation/protocol.md,
+ * "Merged transitions").
+ *
+ * Locking: announce_lock serialises announcements (the count is a
+ * read-modify-write) and is taken before self_lock. self_lock (a leaf)
+ * guards self_info; it is written from symbiont_wq and the PM/shutdown
+ * paths, read by sysfs and the API.
  */
 #include <linux/err.h>
 #include <linux/kernel.h>
@@ -28,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <xen/interface/xen.h>
+#include "membership.h"
 #include "watch.h"
 #include "guest.h"
 
@@ -40,6 +48,8 @@ static unsigned long rejoin_delay;	/* symbiont_wq, or after a cancel */
 
 #define SELF_REJOIN_RETRY_MIN	(HZ / 10)
 #define SELF_REJOIN_RETRY_MAX	(10 * HZ)
+/* Serialises announcements (PM hooks, reboot, symbiont_wq); outside self_lock. */
+static DEFINE_MUTEX(announce_lock);
 static DEFINE_MUTEX(self_lock);
 static struct symbiont_self_info self_info = {
 	.domid = DOMID_INVALID,
@@ -181,31 +191,74 @@ void symbiont_self_mark_resumed(void)
 	WRITE_ONCE(self_resumed, true);
 }
 
+struct self_announcement {
+	enum sym_announce was;
+	enum sym_announce now;
+	enum sym_origin origin;
+};
+
 /*
- * version and origin first, state last: dom0's watch is on state, so
- * when it fires the rest is there.
+ * One announcement, in one transaction with the transitions count it
+ * moves (data/symbiont/transitions, see sym_transitions_next()): dom0
+ * reads the two together. The count is read back from XenStore, not kept
+ * here, so that it goes on across a reload of this module; a withdrawal
+ * removes everything else and keeps it for that reason.
  */
-int symbiont_self_announce(enum sym_announce state)
+static int self_announce_fill(struct xenbus_transaction t, void *ctx)
 {
-	enum sym_origin origin = READ_ONCE(self_resumed) ? SYM_ORIGIN_RESUME
-							 : SYM_ORIGIN_BOOT;
+	const struct self_announcement *a = ctx;
+	struct sym_xs_stats *xs = &symbiont_stats.xs;
+	u64 count = 0;
+	u32 next;
 	int err;
 
-	if (state == SYM_ANNOUNCE_ABSENT) {
-		err = sym_xs_rm(&symbiont_stats.xs, XBT_NIL, "data/symbiont", "");
-	} else {
-		err = sym_xs_write(&symbiont_stats.xs, XBT_NIL, "data/symbiont",
-				   "version", SYM_PROTOCOL_VERSION);
-		if (!err)
-			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
-					   "data/symbiont", "origin",
-					   sym_origin_name(origin));
-		if (!err)
-			err = sym_xs_write(&symbiont_stats.xs, XBT_NIL,
-					   "data/symbiont", "state",
-					   sym_announce_name(state));
+	err = sym_xs_read_u64(xs, t, "data/symbiont", "transitions", &count);
+	if (err && err != -ENOENT && err != -EINVAL)
+		return err;
+	/* Absent, or rewritten by someone else: start again from 0. */
+	if (err || count > U32_MAX)
+		count = 0;
+	next = sym_transitions_next((u32)count, a->was, a->now);
+
+	if (a->now == SYM_ANNOUNCE_ABSENT) {
+		err = sym_xs_rm(xs, t, "data/symbiont", "");
+		if (err && err != -ENOENT)
+			return err;
+		return sym_xs_printf(xs, t, "data/symbiont", "transitions",
+				     "%u", next);
 	}
+	err = sym_xs_write(xs, t, "data/symbiont", "version",
+			   SYM_PROTOCOL_VERSION);
+	if (!err)
+		err = sym_xs_write(xs, t, "data/symbiont", "origin",
+				   sym_origin_name(a->origin));
+	/* Also when it was absent or rewritten: dom0 reads it with state. */
+	if (!err)
+		err = sym_xs_printf(xs, t, "data/symbiont", "transitions",
+				    "%u", next);
+	if (!err)
+		err = sym_xs_write(xs, t, "data/symbiont", "state",
+				   sym_announce_name(a->now));
+	return err;
+}
+
+int symbiont_self_announce(enum sym_announce state)
+{
+	struct self_announcement a = {
+		.now = state,
+		.origin = READ_ONCE(self_resumed) ? SYM_ORIGIN_RESUME
+						  : SYM_ORIGIN_BOOT,
+	};
+	int err;
+
+	mutex_lock(&announce_lock);
+	mutex_lock(&self_lock);
+	a.was = self_info.state;
+	mutex_unlock(&self_lock);
+
+	err = sym_xs_transact(&symbiont_stats.xs, self_announce_fill, &a);
 	if (err) {
+		mutex_unlock(&announce_lock);
 		pr_warn("cannot announce %s: %d\n", sym_announce_name(state), err);
 		return err;
 	}
@@ -213,6 +266,7 @@ int symbiont_self_announce(enum sym_announce state)
 	mutex_lock(&self_lock);
 	self_info.state = state;
 	mutex_unlock(&self_lock);
+	mutex_unlock(&announce_lock);
 	symbiont_sysfs_self_changed();
 	return 0;
 }

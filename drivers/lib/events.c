@@ -228,8 +228,8 @@ SYM_EXPORT(sym_events_uevent);
 
 u64 sym_events_record(const struct sym_event *ev)
 {
-	char kind[32], domid[24], prev[24], seqstr[32];
-	char *envp[] = { kind, domid, prev, seqstr, NULL };
+	char kind[32], domid[24], prev[24], seqstr[32], merged[32];
+	char *envp[] = { kind, domid, prev, seqstr, merged, NULL };
 	struct sym_event rec = *ev;
 	u64 seq;
 
@@ -247,6 +247,7 @@ u64 sym_events_record(const struct sym_event *ev)
 	else
 		snprintf(prev, sizeof(prev), "SYMBIONT_PREV=%d", rec.prev_domid);
 	snprintf(seqstr, sizeof(seqstr), "SYMBIONT_SEQ=%llu", seq);
+	snprintf(merged, sizeof(merged), "SYMBIONT_MERGED=%u", rec.merged);
 	sym_events_uevent(envp);
 	return seq;
 }

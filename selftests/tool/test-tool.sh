@@ -228,6 +228,8 @@ seq=1 ts=12000000001 kind=join domid=3 prev=- uuid=$(uuid 3) name=vm3
 seq=2 ts=12500000000 kind=migrate-out domid=7 prev=- uuid=$(uuid 7) name=vm7
 seq=9 kind=overflow lost=6
 seq=10 ts=99000000000 kind=migrate-in domid=12 prev=7 uuid=$(uuid 7) name=vm7
+seq=11 ts=99500000000 kind=merged domid=12 prev=- uuid=$(uuid 7) name=vm7 merged=2
+seq=12 ts=99600000000 kind=leave domid=3 prev=- uuid=$(uuid 3) name=vm3 merged=4294967295
 EOF
 export SYMBIONT_EVENTS=$EV
 export SYMBIONT_HYPERVISOR=$TMP/no-such-hypervisor-file
@@ -408,16 +410,18 @@ expect_err "dom0 member group outside [A-Za-z0-9_.-]" 1 \
 
 # --- events -----------------------------------------------------------------
 
-EHDR="SEQ     TIME                  KIND         DOMID  PREV   UUID                                  NAME"
-expect_out "events, with an overflow record" "$EHDR
-1       12.000000001          join         3      -      00000003-0000-4000-8000-000000000003  vm3
-2       12.500000000          migrate-out  7      -      00000007-0000-4000-8000-000000000007  vm7
+EHDR="SEQ     TIME                  KIND         DOMID  PREV   UUID                                  NAME              MERGED"
+expect_out "events, with overflow and merged records" "$EHDR
+1       12.000000001          join         3      -      00000003-0000-4000-8000-000000000003  vm3               -
+2       12.500000000          migrate-out  7      -      00000007-0000-4000-8000-000000000007  vm7               -
 9       -                     overflow     6 records lost
-10      99.000000000          migrate-in   12     7      00000007-0000-4000-8000-000000000007  vm7" \
+10      99.000000000          migrate-in   12     7      00000007-0000-4000-8000-000000000007  vm7               -
+11      99.500000000          merged       12     -      00000007-0000-4000-8000-000000000007  vm7               2
+12      99.600000000          leave        3      -      00000003-0000-4000-8000-000000000003  vm3               4294967295" \
 	"$BIN" events
 
 expect_json "events -j, one object per record" \
-	'len(d) == 4 and d[2] == {"seq": 9, "kind": "overflow", "lost": 6} and d[0] == {"seq": 1, "kind": "join", "ts": 12000000001, "domid": 3, "prev": None, "uuid": "00000003-0000-4000-8000-000000000003", "name": "vm3"} and d[3]["prev"] == 7' \
+	'len(d) == 6 and d[2] == {"seq": 9, "kind": "overflow", "lost": 6} and d[0] == {"seq": 1, "kind": "join", "ts": 12000000001, "domid": 3, "prev": None, "uuid": "00000003-0000-4000-8000-000000000003", "name": "vm3", "merged": 0} and d[3]["prev"] == 7 and d[4]["kind"] == "merged" and d[4]["merged"] == 2 and d[5]["merged"] == 4294967295' \
 	"$BIN" events -j
 
 : >"$TMP/ev-empty"
@@ -431,6 +435,9 @@ for bad in \
 	"seq=3 ts=1 kind=join domid=3 prev=x uuid=$(uuid 3) name=vm3" \
 	"seq=3 ts=1 kind=join domid=3 prev=- uuid=not-a-uuid name=vm3" \
 	"seq=3 kind=overflow lost=" \
+	"seq=3 ts=1 kind=merged domid=3 prev=- uuid=$(uuid 3) name=vm3" \
+	"seq=3 ts=1 kind=join domid=3 prev=- uuid=$(uuid 3) name=vm3 merged=0" \
+	"seq=3 ts=1 kind=join domid=3 prev=- uuid=$(uuid 3) name=vm3 merged=4294967296" \
 	"seq=-3 kind=overflow lost=1"; do
 	{ head -n1 "$EV"; echo "$bad"; } >"$TMP/ev-bad"
 	expect_err "events rejects: ${bad:0:48}" 1 "~$TMP/ev-bad: malformed record" \
@@ -451,16 +458,16 @@ expect_err "events: device missing while module loaded" 1 \
 cp "$EV" "$TMP/ev-follow"
 fail=
 start env SYMBIONT_EVENTS="$TMP/ev-follow" "$BIN" events -f -j
-if wait_for printed 4; then
-	echo "seq=11 ts=100000000000 kind=leave domid=3 prev=- uuid=$(uuid 3) name=vm3" >>"$TMP/ev-follow"
-	wait_for printed 5
+if wait_for printed 6; then
+	echo "seq=13 ts=100000000000 kind=leave domid=3 prev=- uuid=$(uuid 3) name=vm3" >>"$TMP/ev-follow"
+	wait_for printed 7
 fi
 running "$bpid" || fail="$fail; not running before SIGTERM"
 kill -TERM "$bpid" 2>/dev/null
 finish
 [ "$rc" = 0 ] || fail="$fail; exit $rc after SIGTERM"
-[ "$(wc -l <"$TMP/out")" = 5 ] || fail="$fail; $(wc -l <"$TMP/out") lines, want 5"
-tail -n1 "$TMP/out" | grep -q '^{"seq":11,"kind":"leave",' || fail="$fail; last line: $(tail -n1 "$TMP/out")"
+[ "$(wc -l <"$TMP/out")" = 7 ] || fail="$fail; $(wc -l <"$TMP/out") lines, want 7"
+tail -n1 "$TMP/out" | grep -q '^{"seq":13,"kind":"leave",' || fail="$fail; last line: $(tail -n1 "$TMP/out")"
 [ -s "$TMP/err" ] && fail="$fail; stderr: $(cat "$TMP/err")"
 ok "events --follow prints appended records, exits 0 on SIGTERM"
 

@@ -170,7 +170,8 @@ TEST(kind_names)
 	ASSERT_STREQ("migrate-out", sym_event_kind_name(SYM_EV_MIGRATE_OUT));
 	ASSERT_STREQ("migrate-in", sym_event_kind_name(SYM_EV_MIGRATE_IN));
 	ASSERT_STREQ("lost", sym_event_kind_name(SYM_EV_LOST));
-	ASSERT_STREQ("invalid", sym_event_kind_name((enum sym_event_kind)5));
+	ASSERT_STREQ("merged", sym_event_kind_name(SYM_EV_MERGED));
+	ASSERT_STREQ("invalid", sym_event_kind_name((enum sym_event_kind)6));
 }
 
 TEST(format_exact_line)
@@ -257,12 +258,13 @@ TEST(parse_round_trip_all_kinds)
 	enum sym_event_kind kind;
 	char buf[SYM_EVENT_LINE_MAX];
 
-	for (kind = SYM_EV_JOIN; kind <= SYM_EV_LOST; kind++) {
+	for (kind = SYM_EV_JOIN; kind <= SYM_EV_MERGED; kind++) {
 		struct sym_event ev = make_event(kind, 100 + kind, kind == SYM_EV_MIGRATE_IN ? 9 : -1);
 		struct sym_event back;
 		int len;
 
 		ev.seq = 1000 + kind;
+		ev.merged = kind == SYM_EV_MERGED ? 2 : 0;
 		len = sym_event_format(&ev, buf, sizeof(buf));
 		ASSERT_TRUE(len > 0);
 		memset(&back, 0xAA, sizeof(back));
@@ -274,9 +276,58 @@ TEST(parse_round_trip_all_kinds)
 		ASSERT_EQ(ev.prev_domid, back.prev_domid);
 		ASSERT_STREQ(ev.uuid, back.uuid);
 		ASSERT_STREQ(ev.name, back.name);
+		ASSERT_EQ(ev.merged, back.merged);
 		/* Without the newline too. */
 		ASSERT_EQ(0, sym_event_parse(buf, len - 1, &back));
 	}
+}
+
+TEST(format_merged_only_when_not_zero)
+{
+	struct sym_event ev = make_event(SYM_EV_LEAVE, 12, -1), back;
+	char buf[SYM_EVENT_LINE_MAX];
+	const char *want =
+		"seq=42 ts=1000000012 kind=leave domid=12 prev=- uuid=6f1b2a3c-0d4e-4f50-8a9b-0c1d2e3f4a5b name=vm-12 merged=3\n";
+	int len;
+
+	ev.seq = 42;
+	ASSERT_TRUE(sym_event_format(&ev, buf, sizeof(buf)) > 0);
+	ASSERT_TRUE(strstr(buf, "merged") == NULL);
+
+	ev.merged = 3;
+	len = sym_event_format(&ev, buf, sizeof(buf));
+	ASSERT_STREQ(want, buf);
+	ASSERT_EQ(0, sym_event_parse(buf, len, &back));
+	ASSERT_EQ(3, back.merged);
+	ASSERT_EQ(SYM_EV_LEAVE, back.kind);
+	ASSERT_STREQ("vm-12", back.name);
+
+	ev.kind = SYM_EV_MERGED;
+	ev.merged = UINT32_MAX;
+	len = sym_event_format(&ev, buf, sizeof(buf));
+	ASSERT_TRUE(strstr(buf, " kind=merged ") != NULL);
+	ASSERT_TRUE(strstr(buf, " name=vm-12 merged=4294967295\n") != NULL);
+	ASSERT_EQ(0, sym_event_parse(buf, len, &back));
+	ASSERT_EQ(UINT32_MAX, back.merged);
+}
+
+TEST(format_longest_line_with_merged_fits)
+{
+	struct sym_event ev = make_event(SYM_EV_MIGRATE_OUT, 32751, 32751), back;
+	char buf[SYM_EVENT_LINE_MAX];
+	int len;
+
+	ev.seq = UINT64_MAX;
+	ev.ts_ns = UINT64_MAX;
+	ev.merged = UINT32_MAX;
+	memset(ev.name, 'n', 64);
+	ev.name[64] = '\0';
+	len = sym_event_format(&ev, buf, sizeof(buf));
+	ASSERT_TRUE(len > 0);
+	ASSERT_TRUE(len < SYM_EVENT_LINE_MAX);
+	ASSERT_EQ(0, sym_event_parse(buf, len, &back));
+	ASSERT_EQ(UINT32_MAX, back.merged);
+	ASSERT_EQ(64, strlen(back.name));
 }
 
 TEST(parse_empty_uuid_and_name)
@@ -320,6 +371,16 @@ TEST(parse_rejects_malformed_lines)
 		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a extra=1",
 		"seq=1 kind=overflow lost=3",
 		"SEQ=1 ts=2 kind=join domid=3 prev=- uuid= name=a",
+		"seq=1 ts=2 kind=merged domid=3 prev=- uuid= name=a",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=0",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=01",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=4294967296",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=2 ",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a merged=2 extra=1",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a  merged=2",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= merged=2 name=a",
+		"seq=1 ts=2 kind=join domid=3 prev=- uuid= name=a lost=2",
 		"seq:1 ts=2 kind=join domid=3 prev=- uuid= name=a",
 	};
 	struct sym_event ev;

@@ -611,3 +611,101 @@ TEST(a_restore_in_time_is_never_lost)
 	ASSERT_EQ(0, sym_departed_expire(&departed, 1000, 50, note_lost, &l));
 	ASSERT_EQ(0u, l.n);
 }
+
+TEST(transitions_count_moves_only_on_what_dom0_tells_apart)
+{
+	ASSERT_EQ(1u, sym_transitions_next(0, SYM_ANNOUNCE_ABSENT, SYM_ANNOUNCE_JOINED));
+	ASSERT_EQ(5u, sym_transitions_next(5, SYM_ANNOUNCE_JOINED, SYM_ANNOUNCE_JOINED));
+	ASSERT_EQ(6u, sym_transitions_next(5, SYM_ANNOUNCE_JOINED, SYM_ANNOUNCE_MIGRATING));
+	ASSERT_EQ(6u, sym_transitions_next(5, SYM_ANNOUNCE_MIGRATING, SYM_ANNOUNCE_JOINED));
+	ASSERT_EQ(6u, sym_transitions_next(5, SYM_ANNOUNCE_JOINED, SYM_ANNOUNCE_LEAVING));
+	ASSERT_EQ(6u, sym_transitions_next(5, SYM_ANNOUNCE_MIGRATING, SYM_ANNOUNCE_ABSENT));
+	/* Leaving, then withdrawing the registration: one leave. */
+	ASSERT_EQ(5u, sym_transitions_next(5, SYM_ANNOUNCE_LEAVING, SYM_ANNOUNCE_ABSENT));
+	ASSERT_EQ(5u, sym_transitions_next(5, SYM_ANNOUNCE_ABSENT, SYM_ANNOUNCE_LEAVING));
+	ASSERT_EQ(0u, sym_transitions_next(UINT32_MAX, SYM_ANNOUNCE_ABSENT, SYM_ANNOUNCE_JOINED));
+}
+
+TEST(merged_count_edges)
+{
+	struct sym_merge_count mc = { 0 };
+
+	/* The first count read is a baseline, even with a large value. */
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 40, true));
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 40, false));
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 41, true));
+	ASSERT_EQ(2u, sym_member_merged(&mc, true, 43, false));
+	ASSERT_EQ(2u, sym_member_merged(&mc, true, 46, true));
+	/* A state change with no count change (a raw write): nothing merged. */
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 46, true));
+	/* A count that went back is a new baseline. */
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 3, false));
+	ASSERT_EQ(1u, sym_member_merged(&mc, true, 4, false));
+	/* No count (an older guest, or malformed): forgotten, then a baseline. */
+	ASSERT_EQ(0u, sym_member_merged(&mc, false, 0, true));
+	ASSERT_EQ(0u, sym_member_merged(&mc, true, 90, false));
+	ASSERT_EQ(7u, sym_member_merged(&mc, true, 97, false));
+	/* A claim as large as the count allows is reported as it is. */
+	ASSERT_EQ(UINT32_MAX - 98, sym_member_merged(&mc, true, UINT32_MAX, true));
+}
+
+/* One guest announcing, dom0 looking now and then (its coalescing). */
+struct flapper {
+	enum sym_announce announced;
+	u32 count;
+	enum sym_member_state member;
+	struct sym_merge_count mc;
+	u64 events, merged, records;
+};
+
+static void flapper_look(struct flapper *f, struct sym_departed_set *departed)
+{
+	struct sym_transition t;
+	u32 merged;
+
+	t = sym_member_step(f->member, f->announced, SYM_ORIGIN_BOOT, true, 5,
+			    UUID_A, departed);
+	f->member = t.next;
+	merged = sym_member_merged(&f->mc, true, f->count, t.emit);
+	f->events += t.emit;
+	f->merged += merged;
+	f->records += t.emit || merged;
+}
+
+TEST(merged_announcements_are_counted_never_dropped)
+{
+	static const enum sym_announce pick[] = {
+		SYM_ANNOUNCE_ABSENT, SYM_ANNOUNCE_JOINED, SYM_ANNOUNCE_MIGRATING,
+		SYM_ANNOUNCE_LEAVING, SYM_ANNOUNCE_JOINED,
+	};
+	struct sym_departed_set departed;
+	u32 rng = 12345;
+	int run, i;
+
+	for (run = 0; run < 200; run++) {
+		struct flapper f = { .announced = SYM_ANNOUNCE_JOINED, .count = 1 };
+		u32 baseline;
+
+		sym_departed_init(&departed);
+		flapper_look(&f, &departed);	/* dom0 sees the first join */
+		ASSERT_EQ(1u, f.events);
+		baseline = f.count;
+		for (i = 0; i < 300; i++) {
+			enum sym_announce next;
+
+			rng = rng * 1103515245u + 12345u;
+			next = pick[(rng >> 16) % ARRAY_SIZE(pick)];
+			f.count = sym_transitions_next(f.count, f.announced, next);
+			f.announced = next;
+			/* dom0 looks after 1 in (run % 7 + 1) announcements. */
+			if ((rng >> 8) % (run % 7 + 1) == 0)
+				flapper_look(&f, &departed);
+		}
+		flapper_look(&f, &departed);
+		/* Every transition after the first join is an event or merged. */
+		ASSERT_EQ((u64)(f.count - baseline), f.events - 1 + f.merged);
+		if (run % 7)
+			ASSERT_TRUE(f.merged > 0);
+		ASSERT_TRUE(f.records <= f.events + f.merged);
+	}
+}

@@ -6,7 +6,7 @@
  * kernel's own parser (drivers/core/event_log.c), in the form fixed by
  * Documentation/protocol.md:
  *
- *   seq=<u64> ts=<ns> kind=<kind> domid=<d> prev=<d|-> uuid=<uuid> name=<name>
+ *   seq=<u64> ts=<ns> kind=<kind> domid=<d> prev=<d|-> uuid=<uuid> name=<name>[ merged=<n>]
  *   seq=<u64> kind=overflow lost=<count>
  *
  * Single spaces, canonical decimals, no extra fields. A line that does not
@@ -20,11 +20,11 @@
 
 #include "symbiont.h"
 
-#define EV_FMT "%-6s  %-20s  %-11s  %-5s  %-5s  %-36s  %s\n"
+#define EV_FMT "%-6s  %-20s  %-11s  %-5s  %-5s  %-36s  %-16s  %s\n"
 
 static void event_human(const struct sym_event *ev)
 {
-	char seq[24], ts[32], domid[12], prev[12];
+	char seq[24], ts[32], domid[12], prev[12], merged[12];
 
 	snprintf(seq, sizeof(seq), "%" PRIu64, ev->seq);
 	snprintf(ts, sizeof(ts), "%" PRIu64 ".%09" PRIu64,
@@ -34,8 +34,12 @@ static void event_human(const struct sym_event *ev)
 		snprintf(prev, sizeof(prev), "%d", ev->prev_domid);
 	else
 		strcpy(prev, "-");
+	if (ev->merged)
+		snprintf(merged, sizeof(merged), "%u", ev->merged);
+	else
+		strcpy(merged, "-");
 	printf(EV_FMT, seq, ts, sym_event_kind_name(ev->kind), domid, prev,
-	       sym_dash(ev->uuid), sym_dash(ev->name));
+	       sym_dash(ev->uuid), sym_dash(ev->name), merged);
 }
 
 static void event_json(const struct sym_event *ev)
@@ -60,6 +64,8 @@ static void event_json(const struct sym_event *ev)
 	json_str_or_null(f, ev->uuid);
 	json_key(f, "name", false);
 	json_str_or_null(f, ev->name);
+	json_key(f, "merged", false);
+	fprintf(f, "%u", ev->merged);
 	fputs("}\n", f);
 }
 
@@ -161,7 +167,7 @@ int cmd_events(const struct sym_opts *o)
 	c.path = dev.path;
 	if (!o->json)
 		printf(EV_FMT, "SEQ", "TIME", "KIND", "DOMID", "PREV", "UUID",
-		       "NAME");
+		       "NAME", "MERGED");
 	r = sym_evdev_drain(&dev, print_line, &c);
 	if (r < 0) {
 		sym_evdev_close(&dev);
