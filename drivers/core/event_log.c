@@ -2,9 +2,14 @@
 /*
  * event_log.c - ring buffer of membership events and their text form.
  *
- * The ring keeps the newest capacity records; seq numbers grow by one per
- * append and are never reused, so the oldest kept seq is next_seq - count
- * and a reader's cursor alone tells whether it fell behind. Formatting
+ * The ring keeps capacity records in seq order; seq numbers grow by one per
+ * append and are never reused. When it is full, an append drops the
+ * oldest record, unless the appending domain already holds its share
+ * (capacity / SYM_EVENT_LOG_SHARE): then it drops that domain's own
+ * oldest, shifting the older records of others up by one slot (O(capacity)
+ * per append, only when full). So kept seqs can have gaps; a reader finds
+ * its place by binary search, and everything between its cursor and the
+ * next record kept is what it lost. Formatting
  * writes into a caller buffer through a small bounded writer; parsing walks
  * "key=value" fields in their fixed order and reuses the xs_parse grammars.
  *
@@ -23,19 +28,50 @@ void sym_event_log_init(struct sym_event_log *log, struct sym_event *slots, u32 
 }
 SYM_EXPORT(sym_event_log_init);
 
+static struct sym_event *sym_event_log_at(const struct sym_event_log *log, u32 k)
+{
+	return &log->slots[(log->head + k) % log->capacity];
+}
+
+/*
+ * The full log's record to drop for one of domid's: that domain's own
+ * oldest once it holds its share, else the oldest of all. A domain that
+ * floods the log thus recycles its own records and, once at its share,
+ * never pushes out another domain's.
+ */
+static u32 sym_event_log_victim(const struct sym_event_log *log, u16 domid)
+{
+	u32 share = log->capacity / SYM_EVENT_LOG_SHARE;
+	u32 k, held = 0, own_oldest = 0;
+
+	for (k = 0; k < log->count; k++) {
+		if (sym_event_log_at(log, k)->domid != domid)
+			continue;
+		if (!held++)
+			own_oldest = k;
+	}
+	return held && held >= share ? own_oldest : 0;
+}
+
+/* Drops the record k places after the oldest; the others keep their order. */
+static void sym_event_log_drop(struct sym_event_log *log, u32 k)
+{
+	for (; k; k--)
+		*sym_event_log_at(log, k) = *sym_event_log_at(log, k - 1);
+	log->head = (log->head + 1) % log->capacity;
+	log->count--;
+}
+
 u64 sym_event_log_append(struct sym_event_log *log, const struct sym_event *ev)
 {
 	struct sym_event *slot;
 
 	if (!log->capacity)
 		return log->next_seq++;	/* nowhere to keep it: lost at once */
-	if (log->count < log->capacity) {
-		slot = &log->slots[(log->head + log->count) % log->capacity];
-		log->count++;
-	} else {
-		slot = &log->slots[log->head];
-		log->head = (log->head + 1) % log->capacity;
-	}
+	if (log->count == log->capacity)
+		sym_event_log_drop(log, sym_event_log_victim(log, ev->domid));
+	slot = sym_event_log_at(log, log->count);
+	log->count++;
 	*slot = *ev;
 	slot->seq = log->next_seq++;
 	return slot->seq;
@@ -45,22 +81,34 @@ SYM_EXPORT(sym_event_log_append);
 int sym_event_log_read(const struct sym_event_log *log, u64 *cursor,
 		       struct sym_event *out, u64 *lost)
 {
-	u64 oldest = log->next_seq - log->count;
 	u64 want = *cursor ? *cursor : 1;
+	u32 lo = 0, hi = log->count, mid;
 
-	*lost = 0;
-	if (want < oldest) {
-		*lost = oldest - want;
-		want = oldest;
+	/* The first record kept with seq >= want: seqs grow along the ring. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sym_event_log_at(log, mid)->seq < want)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	*cursor = want;
-	if (want >= log->next_seq)
+	if (lo == log->count) {
+		*lost = want < log->next_seq ? log->next_seq - want : 0;
+		*cursor = want + *lost;
 		return 0;
-	*out = log->slots[(log->head + (want - oldest)) % log->capacity];
-	*cursor = want + 1;
+	}
+	*out = *sym_event_log_at(log, lo);
+	*lost = out->seq - want;
+	*cursor = out->seq + 1;
 	return 1;
 }
 SYM_EXPORT(sym_event_log_read);
+
+u64 sym_event_log_first_seq(const struct sym_event_log *log)
+{
+	return log->count ? log->slots[log->head].seq : log->next_seq;
+}
+SYM_EXPORT(sym_event_log_first_seq);
 
 u64 sym_event_log_last_seq(const struct sym_event_log *log)
 {

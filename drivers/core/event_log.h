@@ -51,7 +51,16 @@ struct sym_event {
 	u32 merged;
 };
 
-/* slots[head] is the oldest of count records; count <= capacity. */
+/*
+ * Once the log is full, a domain holding capacity / SYM_EVENT_LOG_SHARE of
+ * its records replaces its own oldest record, never another domain's.
+ */
+#define SYM_EVENT_LOG_SHARE	8
+
+/*
+ * slots[head] is the oldest of count records (count <= capacity); seqs
+ * grow along the ring, with gaps where a record was dropped.
+ */
 struct sym_event_log {
 	u64 next_seq;
 	u32 capacity;
@@ -62,19 +71,25 @@ struct sym_event_log {
 
 /* The first record appended gets seq 1. */
 void sym_event_log_init(struct sym_event_log *log, struct sym_event *slots, u32 capacity);
-/* Copies *ev in (ignoring ev->seq), overwriting the oldest when full. */
+/*
+ * Copies *ev in (ignoring ev->seq). When full it first drops the oldest
+ * record, or ev->domid's own oldest if that domain holds its share.
+ */
 u64 sym_event_log_append(struct sym_event_log *log, const struct sym_event *ev);
 /*
  * Copies the oldest record with seq >= *cursor into *out and moves *cursor
  * past it; returns 1, or 0 if there is none yet. *lost is set to 0, or, if
- * records in [*cursor, oldest kept) were overwritten, to how many: the
- * caller then emits sym_event_format_overflow(first lost seq = the cursor
- * it passed in, *lost) before *out. A cursor of 0 means "from the start".
+ * records from *cursor on were dropped (before *out, or before the next
+ * record to come when it returns 0), to how many: the caller then emits
+ * sym_event_format_overflow(first lost seq = the cursor it passed in,
+ * *lost) before *out. A cursor of 0 means "from the start".
  * To survive a short user buffer, work on a copy of the cursor and store it
  * back once the text has been delivered.
  */
 int sym_event_log_read(const struct sym_event_log *log, u64 *cursor,
 		       struct sym_event *out, u64 *lost);
+/* The seq of the oldest record kept; the next one's if the log is empty. */
+u64 sym_event_log_first_seq(const struct sym_event_log *log);
 /* 0 if nothing was ever appended. */
 u64 sym_event_log_last_seq(const struct sym_event_log *log);
 

@@ -76,7 +76,7 @@ static int events_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&reader->lock);
 	spin_lock(&events_lock);
-	reader->cursor = events_log.next_seq - events_log.count;
+	reader->cursor = sym_event_log_first_seq(&events_log);
 	spin_unlock(&events_lock);
 	file->private_data = reader;
 	return stream_open(inode, file);

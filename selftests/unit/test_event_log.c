@@ -149,6 +149,130 @@ TEST(independent_readers_and_long_run)
 	ASSERT_EQ(10000, sym_event_log_last_seq(&log));
 }
 
+/* How many records of domid the log keeps. */
+static u32 held_by(const struct sym_event_log *log, u16 domid)
+{
+	struct sym_event out;
+	u64 cursor = 0, lost;
+	u32 n = 0;
+
+	while (sym_event_log_read(log, &cursor, &out, &lost))
+		n += out.domid == domid;
+	return n;
+}
+
+TEST(a_flooding_domain_recycles_its_own_records)
+{
+	static struct sym_event slots[64];
+	struct sym_event_log log;
+	struct sym_event out;
+	u64 cursor = 0, lost;
+	u16 d;
+	int i;
+
+	sym_event_log_init(&log, slots, 64);
+	for (d = 1; d <= 10; d++) {
+		struct sym_event ev = make_event(SYM_EV_JOIN, d, -1);
+
+		sym_event_log_append(&log, &ev);
+	}
+	for (i = 0; i < 10000; i++) {
+		struct sym_event ev = make_event(SYM_EV_LEAVE, 99, -1);
+
+		sym_event_log_append(&log, &ev);
+	}
+	ASSERT_EQ(64, log.count);
+	ASSERT_EQ(10010, sym_event_log_last_seq(&log));
+	ASSERT_EQ(1, sym_event_log_first_seq(&log));
+	/* The ten others first, untouched, then the flood's newest 54. */
+	for (d = 1; d <= 10; d++) {
+		ASSERT_EQ(1, sym_event_log_read(&log, &cursor, &out, &lost));
+		ASSERT_EQ(0, lost);
+		ASSERT_EQ(d, out.seq);
+		ASSERT_EQ(d, out.domid);
+	}
+	ASSERT_EQ(1, sym_event_log_read(&log, &cursor, &out, &lost));
+	ASSERT_EQ(10000 - 54, lost);
+	ASSERT_EQ(10010 - 53, out.seq);
+	ASSERT_EQ(99, out.domid);
+	ASSERT_EQ(54, held_by(&log, 99));
+}
+
+TEST(a_flood_pushes_out_at_most_one_share_of_others)
+{
+	static struct sym_event slots[64];
+	struct sym_event_log log;
+	u16 d;
+	int i;
+
+	sym_event_log_init(&log, slots, 64);
+	for (d = 1; d <= 64; d++) {
+		struct sym_event ev = make_event(SYM_EV_JOIN, d, -1);
+
+		sym_event_log_append(&log, &ev);
+	}
+	for (i = 0; i < 5000; i++) {
+		struct sym_event ev = make_event(SYM_EV_MIGRATE_OUT, 500, -1);
+
+		sym_event_log_append(&log, &ev);
+	}
+	/* Its share is 64 / 8: until then it took the oldest, 1..8. */
+	ASSERT_EQ(64 / SYM_EVENT_LOG_SHARE, held_by(&log, 500));
+	for (d = 1; d <= 64; d++)
+		ASSERT_EQ(d > 64 / SYM_EVENT_LOG_SHARE, held_by(&log, d));
+	ASSERT_EQ(64 / SYM_EVENT_LOG_SHARE + 1, sym_event_log_first_seq(&log));
+
+	/* Another domain under its share still ages out the oldest. */
+	{
+		struct sym_event ev = make_event(SYM_EV_JOIN, 700, -1);
+
+		sym_event_log_append(&log, &ev);
+	}
+	ASSERT_EQ(0, held_by(&log, 9));
+	ASSERT_EQ(1, held_by(&log, 700));
+}
+
+TEST(readers_account_for_every_gap)
+{
+	static struct sym_event slots[32];
+	struct sym_event_log log;
+	struct sym_event out;
+	u64 fast = 0, slow = 0, lost, seen = 0, dropped = 0, last = 0;
+	u32 rng = 7;
+	int i;
+
+	sym_event_log_init(&log, slots, 32);
+	for (i = 0; i < 20000; i++) {
+		struct sym_event ev;
+
+		rng = rng * 1103515245u + 12345u;
+		/* Two floods and a trickle of 50 others. */
+		ev = make_event(SYM_EV_JOIN, (rng >> 16) % 4 ? (rng >> 8) % 2 : 10 + (rng >> 20) % 50, -1);
+		sym_event_log_append(&log, &ev);
+		ASSERT_EQ(1, sym_event_log_read(&log, &fast, &out, &lost));
+		ASSERT_EQ(0, lost);
+		ASSERT_EQ((u64)i + 1, out.seq);
+		if ((rng >> 4) % 61 == 0) {
+			while (sym_event_log_read(&log, &slow, &out, &lost)) {
+				ASSERT_EQ(last + lost + 1, out.seq);
+				last = out.seq;
+				dropped += lost;
+				seen++;
+			}
+			ASSERT_EQ(last + 1, slow);
+		}
+	}
+	while (sym_event_log_read(&log, &slow, &out, &lost)) {
+		ASSERT_EQ(last + lost + 1, out.seq);
+		last = out.seq;
+		dropped += lost;
+		seen++;
+	}
+	ASSERT_EQ(0, lost);
+	ASSERT_EQ(20000, seen + dropped);
+	ASSERT_TRUE(log.count == 32);
+}
+
 TEST(zero_capacity_log_loses_everything)
 {
 	struct sym_event_log log;
