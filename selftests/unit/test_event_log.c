@@ -161,6 +161,21 @@ static u32 held_by(const struct sym_event_log *log, u16 domid)
 	return n;
 }
 
+/* times records from each of the domains first..last, in turn. */
+static void append_from(struct sym_event_log *log, u16 first, u16 last, int times)
+{
+	int i;
+	u16 d;
+
+	for (i = 0; i < times; i++) {
+		for (d = first; d <= last; d++) {
+			struct sym_event ev = make_event(SYM_EV_JOIN, d, -1);
+
+			sym_event_log_append(log, &ev);
+		}
+	}
+}
+
 TEST(a_flooding_domain_recycles_its_own_records)
 {
 	static struct sym_event slots[64];
@@ -168,19 +183,10 @@ TEST(a_flooding_domain_recycles_its_own_records)
 	struct sym_event out;
 	u64 cursor = 0, lost;
 	u16 d;
-	int i;
 
 	sym_event_log_init(&log, slots, 64);
-	for (d = 1; d <= 10; d++) {
-		struct sym_event ev = make_event(SYM_EV_JOIN, d, -1);
-
-		sym_event_log_append(&log, &ev);
-	}
-	for (i = 0; i < 10000; i++) {
-		struct sym_event ev = make_event(SYM_EV_LEAVE, 99, -1);
-
-		sym_event_log_append(&log, &ev);
-	}
+	append_from(&log, 1, 10, 1);
+	append_from(&log, 99, 99, 10000);
 	ASSERT_EQ(64, log.count);
 	ASSERT_EQ(10010, sym_event_log_last_seq(&log));
 	ASSERT_EQ(1, sym_event_log_first_seq(&log));
@@ -203,19 +209,10 @@ TEST(a_flood_pushes_out_at_most_one_share_of_others)
 	static struct sym_event slots[64];
 	struct sym_event_log log;
 	u16 d;
-	int i;
 
 	sym_event_log_init(&log, slots, 64);
-	for (d = 1; d <= 64; d++) {
-		struct sym_event ev = make_event(SYM_EV_JOIN, d, -1);
-
-		sym_event_log_append(&log, &ev);
-	}
-	for (i = 0; i < 5000; i++) {
-		struct sym_event ev = make_event(SYM_EV_MIGRATE_OUT, 500, -1);
-
-		sym_event_log_append(&log, &ev);
-	}
+	append_from(&log, 1, 64, 1);
+	append_from(&log, 500, 500, 5000);
 	/* Its share is 64 / 8: until then it took the oldest, 1..8. */
 	ASSERT_EQ(64 / SYM_EVENT_LOG_SHARE, held_by(&log, 500));
 	for (d = 1; d <= 64; d++)
