@@ -88,6 +88,7 @@ struct relay_read_ctx {
 	char dir[DOM0_PATH_MAX];
 	u16 m, p;
 	struct sym_fp_record *rec;
+	int verdict;		/* sym_fp_record_read()'s, of the committed try */
 };
 
 static int relay_read(void *ctx, const char *node, char *buf, size_t size,
@@ -103,12 +104,20 @@ static int relay_read(void *ctx, const char *node, char *buf, size_t size,
 	return 0;
 }
 
+/*
+ * A malformed record is a verdict only if the transaction commits:
+ * xenstored reads each node as it is when asked and finds a concurrent
+ * commit only at the end, so a try that met M rewriting its record can
+ * see the new state with the old nodes. Such a try fails to commit
+ * (-EAGAIN) and is read again.
+ */
 static int relay_read_fill(struct xenbus_transaction t, void *arg)
 {
 	struct relay_read_ctx *c = arg;
 
 	c->t = t;
-	return sym_fp_record_read(relay_read, c, c->m < c->p, c->rec);
+	c->verdict = sym_fp_record_read(relay_read, c, c->m < c->p, c->rec);
+	return c->verdict == -EPROTO ? 0 : c->verdict;
 }
 
 /*
@@ -119,10 +128,12 @@ static int relay_read_fill(struct xenbus_transaction t, void *arg)
 static int relay_read_record(u16 m, u16 p, struct sym_fp_record *rec)
 {
 	struct relay_read_ctx c = { .m = m, .p = p, .rec = rec };
+	int err;
 
 	snprintf(c.dir, sizeof(c.dir),
 		 "/local/domain/%u/data/symbiont/fastpath/%u", m, p);
-	return sym_xs_transact(&dom0_xs, relay_read_fill, &c);
+	err = sym_xs_transact(&dom0_xs, relay_read_fill, &c);
+	return err ? err : c.verdict;
 }
 
 static int relay_put_node(struct xenbus_transaction t, const char *dir,
