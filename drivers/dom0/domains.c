@@ -7,7 +7,7 @@
  * record watches /local/domain/<d>/data/symbiont/state with a coalesced
  * watch whose work calls dom0_domain_reconcile(); in poll mode the poll
  * round calls it directly. Reconcile re-reads the announced state, with
- * the guest's count of its transitions in the same transaction, and
+ * the guest's count of its transitions read on either side of it, and
  * whether the home still exists (never applies deltas), reads the trusted
  * facts when the domain asks to join and on every reconcile of a member (a
  * member whose facts changed is another domain behind the same domid: the
@@ -348,57 +348,65 @@ static enum sym_origin dom0_domain_origin(struct symbiont_domain *d)
 	return origin;
 }
 
-/* What a domain announced, read in one transaction. */
+/*
+ * How often dom0 reads the transitions count around the state before it
+ * gives up on a count of the same moment (the guest kept announcing).
+ */
+#define DOM0_COUNT_TRIES	3
+
+/* What a domain announced: its state and the count read on either side. */
 struct dom0_announcement {
 	char dir[DOM0_PATH_MAX];
 	char state[16];
 	int state_len;		/* sym_xs_read()'s answer for state */
-	int count_err;		/* sym_xs_read_u64()'s for transitions */
-	u64 count;
+	int count_err[2];	/* sym_xs_read_u64()'s for transitions */
+	u64 count[2];
 };
 
-static int dom0_announce_fill(struct xenbus_transaction t, void *ctx)
+static void dom0_announce_read(struct dom0_announcement *a)
 {
-	struct dom0_announcement *a = ctx;
-
-	a->state_len = sym_xs_read(&dom0_xs, t, a->dir, "state", a->state,
-				   sizeof(a->state));
-	a->count_err = sym_xs_read_u64(&dom0_xs, t, a->dir, "transitions",
-				       &a->count);
-	return a->state_len == -EAGAIN || a->count_err == -EAGAIN ? -EAGAIN : 0;
+	a->count_err[0] = sym_xs_read_u64(&dom0_xs, XBT_NIL, a->dir,
+					  "transitions", &a->count[0]);
+	a->state_len = sym_xs_read(&dom0_xs, XBT_NIL, a->dir, "state",
+				   a->state, sizeof(a->state));
+	a->count_err[1] = sym_xs_read_u64(&dom0_xs, XBT_NIL, a->dir,
+					  "transitions", &a->count[1]);
 }
 
-/*
- * Reads data/symbiont/state with the guest's transitions count, which must
- * be of the same moment (the guest moves both in one transaction); false
- * (and logged) if there is nothing to act on. *has_count is false when
- * the guest keeps no count (an older guest) or its value is malformed.
- */
+/* The state read lies between two reads of one count: they are one moment. */
+static bool dom0_announce_settled(const struct dom0_announcement *a)
+{
+	return a->count_err[0] == a->count_err[1] &&
+	       (a->count_err[0] || a->count[0] == a->count[1]);
+}
+
 static bool dom0_domain_announce(struct symbiont_domain *d,
 				 enum sym_announce *ann, bool *has_count,
 				 u32 *count)
 {
 	struct dom0_announcement a;
-	int err;
+	int tries = 0, err;
 
 	snprintf(a.dir, sizeof(a.dir), "/local/domain/%u/data/symbiont",
 		 d->domid);
-	err = sym_xs_transact(&dom0_xs, dom0_announce_fill, &a);
-	if (!err && a.state_len < 0 && a.state_len != -ENOENT &&
-	    a.state_len != -E2BIG)
-		err = a.state_len;
-	if (err) {
+	do
+		dom0_announce_read(&a);
+	while (!dom0_announce_settled(&a) && ++tries < DOM0_COUNT_TRIES);
+
+	if (a.state_len < 0 && a.state_len != -ENOENT && a.state_len != -E2BIG) {
 		pr_warn_ratelimited("domain %u: cannot read %s/state (%d), retrying\n",
-				    d->domid, a.dir, err);
+				    d->domid, a.dir, a.state_len);
 		dom0_domain_retry(d);
 		return false;
 	}
 
-	if (a.count_err == -EINVAL || (!a.count_err && a.count > U32_MAX))
+	if (a.count_err[1] == -EINVAL ||
+	    (!a.count_err[1] && a.count[1] > U32_MAX))
 		pr_warn_ratelimited("domain %u: malformed value in %s/transitions ignored\n",
 				    d->domid, a.dir);
-	*has_count = !a.count_err && a.count <= U32_MAX;
-	*count = (u32)a.count;
+	*has_count = dom0_announce_settled(&a) && !a.count_err[1] &&
+		     a.count[1] <= U32_MAX;
+	*count = (u32)a.count[1];
 
 	if (a.state_len == -ENOENT)
 		return !sym_parse_announce(NULL, 0, ann);

@@ -88,12 +88,12 @@ for i in 1 2 3; do
 done
 tb_is "$(symbiont events | awk -v d=$d 'NR > 1 && $4 == d && $3 == "lost"' | wc -l)" 0 \
 	"an unchanged identity is no event"
-# state and transitions in one transaction (4 requests), home, then vm,
-# name, vif mac and vif ip (protocol.md).
-if [ $((r1 - r0)) -le 9 ]; then
-	tb_ok "one reconcile costs $((r1 - r0)) XenStore requests (at most 9)"
+# transitions, state, transitions, home, then vm, name, vif mac and vif
+# ip (protocol.md).
+if [ $((r1 - r0)) -le 8 ]; then
+	tb_ok "one reconcile costs $((r1 - r0)) XenStore requests (at most 8)"
 else
-	tb_fail "one reconcile costs at most 9 XenStore requests" "$((r1 - r0))"
+	tb_fail "one reconcile costs at most 8 XenStore requests" "$((r1 - r0))"
 fi
 
 flip "$old_uuid" "$old_name" "$new_uuid" "$new_name" "new domain"
