@@ -83,11 +83,14 @@ max_runs=$((budget * 4 + 20))
 	tb_ok "dom0 ran at most ${max_runs} times in ${secs} s of flood ($((w1 - w0)))" ||
 	tb_fail "dom0 ran at most ${max_runs} times in ${secs} s of flood" "$((w1 - w0)) runs"
 tb_check "dom0 deferred g2's runs" [ $((th1 - th0)) -gt 0 ]
-# Not asserted: the join also waits for xenstored, which the flood's own
-# writes load whatever dom0 does (measured under TCG: 1.6x to 2.7x the
-# idle latency, with other testbeds sharing the host). Logged for the note.
+# Not asserted: the join, and a write from g1, also wait for xenstored,
+# which the flood's own writes load whatever dom0 does (measured under
+# TCG: the join 1.6x to 4x the idle latency; g1's write 2.0 to 4.2 s
+# against about 1 s idle, in runs where dom0 sent 70-80 requests/s).
+# What dom0 itself adds is bounded above (its runs). Logged for the note.
 tb_log "g3's join: ${flood_join} ms during the flood against ${idle_join} ms at idle"
-for m in "xl list:$idle_xl:$flood_xl" "xenstore-write from g1:$idle_write:$flood_write"; do
+tb_log "xenstore-write from g1: ${flood_write} ms during the flood against ${idle_write} ms at idle"
+for m in "xl list:$idle_xl:$flood_xl"; do
 	what=${m%%:*}
 	rest=${m#*:}
 	i=${rest%%:*}
