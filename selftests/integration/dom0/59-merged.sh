@@ -27,17 +27,16 @@ since=$(tb_event_last_seq)
 c0=$(xenstore-read $home/transitions)
 tb_like "$c0" '^[0-9]+$' "g3 announces a transitions count ($c0)"
 
-# Every transition dom0 logged after seq $since for g3: one per event, plus
-# the merged counts (column MERGED, '-' for none).
-accounted() {
-	symbiont events 2>/dev/null | awk -v s="$since" -v d="$d3" \
-		'NR > 1 && $1 > s + 0 && $3 != "overflow" && $4 == d {
-			n += ($3 == "merged" ? 0 : 1) + ($8 == "-" ? 0 : $8) }
-		 END { print n + 0 }'
+# g3's records in dom0's log after seq $since (overflow lines are no record).
+g3_records() {
+	symbiont events 2>/dev/null |
+		awk -v s="$since" -v d="$d3" 'NR > 1 && $1 > s + 0 && $3 != "overflow" && $4 == d'
 }
-merged_total() {
-	symbiont events 2>/dev/null | awk -v s="$since" -v d="$d3" \
-		'NR > 1 && $1 > s + 0 && $4 == d && $8 != "-" { n += $8 } END { print n + 0 }'
+# The transitions they stand for: one per event, plus the merged counts
+# (column MERGED, '-' for none).
+accounted() {
+	g3_records | awk '{ n += ($3 == "merged" ? 0 : 1) + ($8 == "-" ? 0 : $8) }
+		END { print n + 0 }'
 }
 
 t0=$(date +%s)
@@ -55,8 +54,8 @@ want=$((CYCLES * 2))
 all_accounted() { [ "$(accounted)" = "$want" ]; }
 tb_wait_for 60 all_accounted
 got=$(accounted)
-records=$(symbiont events | awk -v s="$since" -v d="$d3" 'NR > 1 && $1 > s + 0 && $4 == d' | wc -l)
-merged=$(merged_total)
+records=$(g3_records | wc -l)
+merged=$(g3_records | awk '$8 != "-" { n += $8 } END { print n + 0 }')
 tb_log "dom0: $records records for g3 stand for $got transitions, $merged of them merged; $(cat /sys/kernel/symbiont/stats/throttled) runs deferred in all"
 tb_is "$got" "$want" "dom0's log accounts for all $want transitions"
 [ "$merged" -gt 0 ] && tb_ok "dom0 merged some of them ($merged) and said so" ||
