@@ -377,6 +377,34 @@ bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify)
 }
 SYM_EXPORT(sym_ring_tx_final_check);
 
+bool sym_ring_tx_drained(struct sym_ring_tx *tx, bool *notify)
+{
+	u32 old, event;
+
+	*notify = false;
+	if (tx->broken)
+		return true;
+	old = tx_publish(tx);
+	/* Notify me when cons reaches prod: the consumer has taken it all. */
+	if (tx->cons_snap != tx->prod)
+		SYM_WRITE_ONCE(tx->ctrl->cons_event, tx->prod);
+	/*
+	 * Full barrier: our prod and cons_event stores before the prod_event
+	 * and cons loads; pairs as in sym_ring_tx_final_check(): either the
+	 * consumer sees our cons_event as it frees the last record, or we see
+	 * its cons here.
+	 */
+	virt_mb();
+	if (old != tx->prod_pub) {
+		event = SYM_READ_ONCE(tx->ctrl->prod_event);
+		*notify = ring_crossed(event, old, tx->prod_pub);
+	}
+	if (tx->cons_snap == tx->prod)
+		return true;
+	return tx_refresh_cons(tx) || tx->cons_snap == tx->prod;
+}
+SYM_EXPORT(sym_ring_tx_drained);
+
 /* ---- consumer ---- */
 
 /* Takes a new snapshot of the producer's index; -EPROTO if impossible. */

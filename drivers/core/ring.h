@@ -255,6 +255,17 @@ bool sym_ring_tx_push(struct sym_ring_tx *tx);
 bool sym_ring_tx_final_check(struct sym_ring_tx *tx, u32 len, bool *notify);
 
 /*
+ * Waiting for the consumer to take everything (before tearing down with
+ * a live peer): publishes deferred messages (*notify as for send), asks
+ * the consumer to notify when its cons reaches our prod, and re-checks.
+ * Returns true when every message sent has been consumed (or the ring is
+ * broken: nothing more will be), false if the caller may sleep until the
+ * consumer's notification. A later send or final check moves the event
+ * index: call this again before each wait.
+ */
+bool sym_ring_tx_drained(struct sym_ring_tx *tx, bool *notify);
+
+/*
  * Copies the next message out of the ring into buf, and only then uses it:
  * the header is read once and validated against the prod snapshot, the
  * payload is copied once and never re-read. On 0, *len and *type (which may
@@ -308,6 +319,12 @@ bool sym_ring_rx_final_check(struct sym_ring_rx *rx, bool *notify);
 static inline bool sym_ring_tx_broken(const struct sym_ring_tx *tx)
 {
 	return tx->broken;
+}
+
+/* Bytes sent that the consumer had not taken at our last look at its cons. */
+static inline u32 sym_ring_tx_unconsumed(const struct sym_ring_tx *tx)
+{
+	return tx->prod - tx->cons_snap;
 }
 
 static inline bool sym_ring_rx_broken(const struct sym_ring_rx *rx)

@@ -199,6 +199,8 @@ int fp_channel_get(const struct symbiont_peer *peer, struct fp_channel **out)
 	atomic64_set(&ch->stats.fallbacks, 0);
 	atomic64_set(&ch->stats.errors, 0);
 	atomic64_set(&ch->stats.stalls, 0);
+	atomic64_set(&ch->stats.reclaimed, 0);
+	init_waitqueue_head(&ch->drain_wq);
 	atomic64_set(&ch->stats.rx_spoofed, 0);
 	atomic64_set(&ch->stats.rx_filtered, 0);
 	timer_setup(&ch->stall_timer, fp_tx_stall_check, 0);
@@ -253,6 +255,28 @@ void fp_step_all(enum fp_event ev)
 	lockdep_assert_held(&fp_lock);
 	xa_for_each(&fp_channels, peer, ch)
 		fp_step(ch, ev, NULL);
+}
+
+/*
+ * Our suspend, before FP_EV_STOP: each open channel waits for its peer to
+ * consume what we sent (fp_tx_drain), all within ms in total.
+ */
+void fp_drain_all(unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+	struct fp_channel *ch;
+	unsigned long peer;
+	int err;
+
+	lockdep_assert_held(&fp_lock);
+	xa_for_each(&fp_channels, peer, ch) {
+		if (ch->state != FP_CONNECTED)
+			continue;
+		err = fp_tx_drain(ch, deadline);
+		if (err)
+			pr_warn_ratelimited("peer %u: did not consume our ring before we suspended (%d); the rest takes the NIC\n",
+					    ch->peer, err);
+	}
 }
 
 /* Granter: new epoch, grant, allocate the event channel, publish. */

@@ -89,6 +89,8 @@ struct fp_stats {
 	atomic64_t fallbacks;	/* frames that took the NIC while we had a channel */
 	atomic64_t errors;	/* malformed frames, failed setups, violations */
 	atomic64_t stalls;	/* teardowns: the peer stopped consuming */
+	/* Frames in our ring or backlog at teardown, re-sent on the NIC. */
+	atomic64_t reclaimed;
 	/* Frames from the peer dropped by policy (drivers/core/fp_frame.c). */
 	atomic64_t rx_spoofed;	/* IPv4 source / ARP sender not its own */
 	atomic64_t rx_filtered;	/* an ethertype we do not carry, VLAN tags */
@@ -161,6 +163,13 @@ struct fp_channel {
 	struct sym_ring_tx tx;
 	struct sym_ring_rx rx;
 	u32 *closed[2];			/* the closed words, by role */
+	/*
+	 * Our suspend's drain (fp_tx_drain, under fp_lock): while draining,
+	 * every NAPI poll bumps drain_events and wakes drain_wq.
+	 */
+	bool draining;
+	u32 drain_events;
+	wait_queue_head_t drain_wq;
 
 	struct napi_struct napi;
 	struct net_device napi_dev;	/* dummy netdev carrying the NAPI */
@@ -187,6 +196,12 @@ static inline void fp_vnet_from_hdr(const struct virtio_net_hdr *h,
  * channel goes (tx.c checks every half of it), like netback's stall.
  */
 #define FP_STALL_TIMEOUT_S	5
+
+/*
+ * Our suspend's drain gives up on a peer that consumed nothing for this
+ * long (the whole drain is bounded by the suspend_drain_ms parameter).
+ */
+#define FP_DRAIN_IDLE_MS	200
 
 #define FP_MAX_PEERS	256	/* peers taken over at load or NIC arrival */
 
@@ -222,6 +237,7 @@ void fp_channel_destroy(struct fp_channel *ch);
 void fp_step(struct fp_channel *ch, enum fp_event ev,
 	     const struct sym_fp_record *view);
 void fp_step_all(enum fp_event ev);
+void fp_drain_all(unsigned int ms);
 void fp_channels_destroy_all(void);
 bool fp_channel_signal(struct fp_channel *ch, int pending_bit);
 const char *fp_state_str(enum fp_state st);
@@ -248,6 +264,7 @@ void fp_tx_exit(struct net_device *nic);
 void fp_tx_reclaim(struct fp_channel *ch);
 void fp_tx_backlog_resend(struct fp_channel *ch);
 int fp_tx_kick(struct fp_channel *ch);
+int fp_tx_drain(struct fp_channel *ch, unsigned long deadline);
 void fp_tx_stall_check(struct timer_list *t);
 
 /* rx.c */

@@ -42,6 +42,10 @@ static char *nic = "eth0";
 module_param(nic, charp, 0444);
 MODULE_PARM_DESC(nic, "the NIC whose traffic to co-resident peers takes the fast path (default eth0)");
 
+static unsigned int suspend_drain_ms = 1000;
+module_param(suspend_drain_ms, uint, 0644);
+MODULE_PARM_DESC(suspend_drain_ms, "at our suspend, wait at most this long for peers to consume what we sent them; the rest takes the NIC (default 1000, 0: no wait)");
+
 #ifdef SYMBIONT_FAULT_INJECTION
 bool fp_hostile;
 module_param_named(hostile, fp_hostile, bool, 0644);
@@ -193,8 +197,12 @@ static int fp_symbiont_event(struct notifier_block *nb, unsigned long action,
 			fp_step(ch, FP_EV_PEER_GONE, NULL);
 		break;
 	case SYMBIONT_SELF_MIGRATE_OUT:
-		/* Synchronous: every foreign page is unmapped on return. */
+		/*
+		 * Synchronous: every foreign page is unmapped on return. The
+		 * peers are alive: they consume what we sent them first.
+		 */
 		fp_suspended = true;
+		fp_drain_all(READ_ONCE(suspend_drain_ms));
 		fp_step_all(FP_EV_STOP);
 		break;
 	case SYMBIONT_SELF_MIGRATE_IN:

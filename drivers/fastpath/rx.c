@@ -280,6 +280,11 @@ int fp_napi_poll(struct napi_struct *napi, int budget)
 		notify = true;
 	if (notify)
 		notify_remote_via_irq(ch->irq);
+	/* Our suspend waits for the peer to consume (fp_tx_drain). */
+	if (unlikely(READ_ONCE(ch->draining))) {
+		WRITE_ONCE(ch->drain_events, ch->drain_events + 1);
+		wake_up(&ch->drain_wq);
+	}
 	/*
 	 * The peer's closed word is news once: the state machine then tears
 	 * the channel (or the offer) down, unbinding this irq. Until it has,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysfs.c - /sys/kernel/symbiont/channels/<peer-domid>/{tx_packets,
- * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,stalls,rx_spoofed,
+ * tx_bytes,rx_packets,rx_bytes,fallbacks,errors,stalls,reclaimed,rx_spoofed,
  * rx_filtered,peer_ipv4,state} and
  * /sys/kernel/symbiont/fastpath/{grants,grants_retained}
  * (Documentation/ABI/testing/sysfs-kernel-symbiont-fastpath).
@@ -58,6 +58,7 @@ FP_U64_ATTR(rx_packets);
 FP_U64_ATTR(rx_bytes);
 FP_ATOMIC_ATTR(fallbacks);
 FP_ATOMIC_ATTR(errors);
+FP_ATOMIC_ATTR(reclaimed);
 FP_ATOMIC_ATTR(stalls);
 FP_ATOMIC_ATTR(rx_spoofed);
 FP_ATOMIC_ATTR(rx_filtered);
@@ -94,6 +95,7 @@ static struct attribute *fp_channel_attrs[] = {
 	&fallbacks_attr.attr,
 	&errors_attr.attr,
 	&stalls_attr.attr,
+	&reclaimed_attr.attr,
 	&rx_spoofed_attr.attr,
 	&rx_filtered_attr.attr,
 	&peer_ipv4_attr.attr,

@@ -398,6 +398,7 @@ static void fp_tx_resend(struct fp_channel *ch, struct net_device *nic,
 
 	fp_tx_xmit_bypass(skb);
 	atomic64_inc(&ch->stats.fallbacks);
+	atomic64_inc(&ch->stats.reclaimed);
 	return;
 
 error:
@@ -450,9 +451,85 @@ void fp_tx_backlog_resend(struct fp_channel *ch)
 
 	while ((skb = __skb_dequeue(&list))) {
 		atomic64_inc(&ch->stats.fallbacks);
+		atomic64_inc(&ch->stats.reclaimed);
 		if (fp_nic())
 			fp_tx_xmit_bypass(skb);
 		else
 			kfree_skb(skb);
 	}
+}
+
+/*
+ * Under tx_lock: flush the backlog, then ask the peer to kick us once it
+ * has consumed everything. 1: drained; 0: wait; -EPROTO: broken.
+ */
+static int fp_tx_drain_check(struct fp_channel *ch)
+{
+	bool notify = false, kick;
+	int ret = 0;
+
+	if (!skb_queue_empty(&ch->backlog) &&
+	    fp_tx_flush(ch, &notify) == -EPROTO)
+		ret = -EPROTO;
+	else if (skb_queue_empty(&ch->backlog) &&
+		 sym_ring_tx_drained(&ch->tx, &kick))
+		ret = sym_ring_tx_broken(&ch->tx) ? -EPROTO : 1;
+	else
+		kick = false;
+	/* Set only with tx_open true: the irq is still bound. */
+	if (notify || kick)
+		notify_remote_via_irq(ch->irq);
+	return ret;
+}
+
+/*
+ * Our own suspend (PM .freeze: userspace is frozen, the peer is alive and
+ * still consuming), channel open, fp_lock held: wait until the peer has
+ * consumed our backlog and ring, so that teardown has nothing to take
+ * back and re-send on a NIC that is about to suspend too (netfront drops
+ * much of such a burst). Bounded: until deadline, and while the peer
+ * consumes something in every FP_DRAIN_IDLE_MS; a peer that closes,
+ * breaks the ring or goes quiet ends it early, and what is left takes
+ * the NIC at teardown as before. Returns 0 when drained, -ETIMEDOUT,
+ * -EPIPE (closed) or -EPROTO.
+ */
+int fp_tx_drain(struct fp_channel *ch, unsigned long deadline)
+{
+	u32 seen, left = 0;
+	u64 moved = 0;
+	bool quiet = false;
+	long wait;
+	int ret;
+
+	WRITE_ONCE(ch->draining, true);
+	for (;;) {
+		/* Before the check: the kick it asks for bumps drain_events. */
+		seen = READ_ONCE(ch->drain_events);
+		spin_lock_bh(&ch->tx_lock);
+		ret = ch->tx_open ? fp_tx_drain_check(ch) : -EPIPE;
+		/* A whole idle wait, and the peer took nothing meanwhile. */
+		if (!ret && quiet && left == sym_ring_tx_unconsumed(&ch->tx) &&
+		    moved == ch->backlog_moved)
+			ret = -ETIMEDOUT;
+		left = sym_ring_tx_unconsumed(&ch->tx);
+		moved = ch->backlog_moved;
+		spin_unlock_bh(&ch->tx_lock);
+		if (ret)
+			break;
+		if (fp_shmem_peer_closed(ch)) {
+			ret = -EPIPE;
+			break;
+		}
+		wait = min_t(long, (long)(deadline - jiffies),
+			     msecs_to_jiffies(FP_DRAIN_IDLE_MS));
+		if (wait <= 0) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		quiet = !wait_event_timeout(ch->drain_wq,
+					    READ_ONCE(ch->drain_events) != seen,
+					    wait);
+	}
+	WRITE_ONCE(ch->draining, false);
+	return ret == 1 ? 0 : ret;
 }

@@ -660,14 +660,14 @@ fi
 
 # --- channels ---------------------------------------------------------------
 
-# add_chan ROOT PEER STATE TXP TXB RXP RXB FB ERR STALLS SPOOFED FILTERED:
+# add_chan ROOT PEER STATE TXP TXB RXP RXB FB ERR STALLS RECLAIMED SPOOFED FILTERED:
 # built aside, renamed in
 add_chan() {
 	local t="$1/.newchan.$2" f v
 	put "$t/state" "$3"
 	shift 3
 	for f in tx_packets tx_bytes rx_packets rx_bytes fallbacks errors stalls \
-		rx_spoofed rx_filtered; do
+		reclaimed rx_spoofed rx_filtered; do
 		v=$1
 		shift
 		put "$t/$f" "$v"
@@ -678,15 +678,15 @@ add_chan() {
 C=$TMP/chan
 mk_guest "$C"
 add_peer "$C" peers 3
-add_chan "$C" 12 broken 0 0 0 0 4 1 0 0 7
-add_chan "$C" 3 connected 10 15000 9 700 2 0 3 5 0
+add_chan "$C" 12 broken 0 0 0 0 4 1 0 4 0 7
+add_chan "$C" 3 connected 10 15000 9 700 2 0 3 0 5 0
 expect_out "channels: table sorted by peer, names from discovery" \
-"PEER   NAME              STATE         TX_PKTS      TX_BYTES     RX_PKTS      RX_BYTES  FALLBACKS  ERRORS  STALLS  SPOOFED  FILTERED
-3      vm3               connected          10         15000           9           700          2       0       3        5         0
-12     -                 broken              0             0           0             0          4       1       0        0         7" \
+"PEER   NAME              STATE         TX_PKTS      TX_BYTES     RX_PKTS      RX_BYTES  FALLBACKS  ERRORS  STALLS  RECLAIMED  SPOOFED  FILTERED
+3      vm3               connected          10         15000           9           700          2       0       3          0        5         0
+12     -                 broken              0             0           0             0          4       1       0          4        0         7" \
 	env SYMBIONT_SYSFS="$C" "$BIN" channels
 expect_json "channels -j: one object, counters as numbers, unknown name null" \
-	'len(d) == 1 and [c["peer"] for c in d[0]["channels"]] == [3, 12] and d[0]["channels"][0]["tx_bytes"] == 15000 and d[0]["channels"][0]["name"] == "vm3" and d[0]["channels"][1]["name"] is None and d[0]["channels"][1]["state"] == "broken" and d[0]["channels"][1]["errors"] == 1 and d[0]["channels"][0]["stalls"] == 3 and d[0]["channels"][0]["rx_spoofed"] == 5 and d[0]["channels"][1]["rx_filtered"] == 7' \
+	'len(d) == 1 and [c["peer"] for c in d[0]["channels"]] == [3, 12] and d[0]["channels"][0]["tx_bytes"] == 15000 and d[0]["channels"][0]["name"] == "vm3" and d[0]["channels"][1]["name"] is None and d[0]["channels"][1]["state"] == "broken" and d[0]["channels"][1]["errors"] == 1 and d[0]["channels"][0]["stalls"] == 3 and d[0]["channels"][1]["reclaimed"] == 4 and d[0]["channels"][0]["rx_spoofed"] == 5 and d[0]["channels"][1]["rx_filtered"] == 7' \
 	env SYMBIONT_SYSFS="$C" "$BIN" -j channels
 expect_err "channels without the fast-path module: exit 1, one line" 1 \
 	"~is symbiont_fastpath loaded?" env SYMBIONT_SYSFS="$G3" "$BIN" channels

@@ -487,6 +487,43 @@ TEST(notify_producer_only_when_space_it_needs)
 	ASSERT_TRUE(fx_guards_ok(&f));
 }
 
+TEST(drained_notifies_when_consumer_takes_the_last)
+{
+	u8 msg[40] = { 0 }, out[256];
+	struct fx f;
+	bool notify;
+	u32 i, got;
+
+	ASSERT_EQ(0, fx_init(&f, 256, 0));
+	ASSERT_TRUE(sym_ring_tx_drained(&f.tx, &notify));	/* nothing sent */
+	ASSERT_FALSE(notify);
+	/* Three deferred records: drained publishes them and reports the kick. */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, sym_ring_send(&f.tx, 0, msg, 40, NULL));
+	ASSERT_FALSE(sym_ring_tx_drained(&f.tx, &notify));
+	ASSERT_TRUE(notify);
+	ASSERT_EQ(f.tx.prod, f.ctrl->prod);
+	ASSERT_EQ(f.tx.prod, f.ctrl->cons_event);
+	/* The consumer kicks only as it frees the last record. */
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, sym_ring_recv(&f.rx, out, sizeof(out), &got, NULL, &notify));
+		ASSERT_EQ(i == 2, notify);
+	}
+	ASSERT_TRUE(sym_ring_tx_drained(&f.tx, &notify));
+	ASSERT_FALSE(notify);
+	/* Consumed between the event store and the re-check: true, no sleep. */
+	ASSERT_EQ(0, send_one(&f, 0, msg, 40));
+	ASSERT_EQ(0, sym_ring_recv(&f.rx, out, sizeof(out), &got, NULL, NULL));
+	ASSERT_TRUE(sym_ring_tx_drained(&f.tx, &notify));
+	/* An impossible cons: broken, and nothing more to wait for. */
+	ASSERT_EQ(0, send_one(&f, 0, msg, 40));
+	f.ctrl->cons = f.tx.prod + 64;
+	ASSERT_TRUE(sym_ring_tx_drained(&f.tx, &notify));
+	ASSERT_TRUE(sym_ring_tx_broken(&f.tx));
+	ASSERT_TRUE(sym_ring_tx_drained(&f.tx, &notify));
+	ASSERT_TRUE(fx_guards_ok(&f));
+}
+
 /* ---- hostile producer (we are the consumer) ---- */
 
 static int hostile_rx_setup(struct fx *f, u8 *out)

@@ -20,7 +20,7 @@
 /* The counters, in sysfs file order; also the JSON keys. */
 static const char *const counter_files[] = {
 	"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", "fallbacks",
-	"errors", "stalls", "rx_spoofed", "rx_filtered",
+	"errors", "stalls", "reclaimed", "rx_spoofed", "rx_filtered",
 };
 
 struct sym_channel {
@@ -94,20 +94,21 @@ static void channels_human(const struct sym_channel *chans, size_t n)
 {
 	size_t i;
 
-	printf("%-5s  %-16s  %-9s  %10s  %12s  %10s  %12s  %9s  %6s  %6s  %7s  %8s\n",
+	printf("%-5s  %-16s  %-9s  %10s  %12s  %10s  %12s  %9s  %6s  %6s  %9s  %7s  %8s\n",
 	       "PEER", "NAME", "STATE", "TX_PKTS", "TX_BYTES", "RX_PKTS",
-	       "RX_BYTES", "FALLBACKS", "ERRORS", "STALLS", "SPOOFED",
-	       "FILTERED");
+	       "RX_BYTES", "FALLBACKS", "ERRORS", "STALLS", "RECLAIMED",
+	       "SPOOFED", "FILTERED");
 	for (i = 0; i < n; i++) {
 		const struct sym_channel *c = &chans[i];
 
 		printf("%-5u  %-16s  %-9s  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
 		       "  %12" PRIu64 "  %9" PRIu64 "  %6" PRIu64 "  %6" PRIu64
-		       "  %7" PRIu64 "  %8" PRIu64 "\n",
+		       "  %9" PRIu64 "  %7" PRIu64 "  %8" PRIu64 "\n",
 		       c->peer, sym_dash(c->name), c->state,
 		       c->counter[0], c->counter[1], c->counter[2],
 		       c->counter[3], c->counter[4], c->counter[5],
-		       c->counter[6], c->counter[7], c->counter[8]);
+		       c->counter[6], c->counter[7], c->counter[8],
+		       c->counter[9]);
 	}
 }
 

@@ -18,16 +18,21 @@
  *                                        IDLE s (default 3) went by
  *                                        with nothing new
  *
+ * send stops early on SIGTERM; either way it ends with three end records
+ * (sequence number 0xffffffff, then the count sent) and prints "sent N".
  * recv prints one line: "received R lost L dup D reordered O maxgap_ms G"
  * where lost counts sequence numbers in [0, COUNT) never seen (duplicates
  * cannot hide a loss) and G is the longest wait between two datagrams;
- * it exits 0 only when lost is 0. ADDR is IPv4 or IPv6 (for recv, the
+ * once an end record came, the line ends with " sent N", lost counts only
+ * [0, N), and recv leaves after 1 s with nothing new. It exits 0 only
+ * when lost is 0. ADDR is IPv4 or IPv6 (for recv, the
  * address to bind). Test infrastructure; static, like tb-xs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +43,16 @@
 
 #define PAYLOAD_DEFAULT	64
 #define PAYLOAD_MAX	1472	/* one IPv4 datagram in a 1500-byte MTU */
+#define SEQ_END		0xffffffffu	/* end record: the count sent follows */
+#define END_RECORDS	3
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static void die(const char *what)
 {
@@ -79,22 +94,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
-static void send_one(int fd, const unsigned char *buf, size_t size,
-		     const struct sockaddr_storage *ss, socklen_t len)
+/* 0 sent, -1 not sent because SIGTERM came. */
+static int send_one(int fd, const unsigned char *buf, size_t size,
+		    const struct sockaddr_storage *ss, socklen_t len)
 {
 	/* A full socket or neighbour queue is not the channel's loss. */
 	while (sendto(fd, buf, size, 0, (const struct sockaddr *)ss,
 		      len) < 0) {
-		if (errno != ENOBUFS && errno != EAGAIN)
+		if (errno == EINTR && stop)
+			return -1;
+		if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
 			die("sendto");
 		usleep(1000);
 	}
+	return 0;
+}
+
+static void send_end(int fd, uint32_t sent, const struct sockaddr_storage *ss,
+		     socklen_t len)
+{
+	uint32_t rec[2] = { htonl(SEQ_END), htonl(sent) };
+	int i;
+
+	stop = 0;	/* a second SIGTERM must not cut the end records */
+	for (i = 0; i < END_RECORDS; i++)
+		send_one(fd, (const unsigned char *)rec, sizeof(rec), ss, len);
 }
 
 /* addr2 NULL: one destination. */
 static int do_send(const char *addr, const char *addr2, unsigned int port,
 		   uint32_t count, unsigned int pps, size_t size)
 {
+	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
 	struct sockaddr_storage ss, ss2;
 	unsigned char buf[PAYLOAD_MAX] = { 0 };
 	struct timespec next;
@@ -110,14 +141,16 @@ static int do_send(const char *addr, const char *addr2, unsigned int port,
 			exit(2);
 		}
 	}
+	sigaction(SIGTERM, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (seq = 0; seq < count; seq++) {
+	for (seq = 0; seq < count && !stop; seq++) {
 		uint32_t be = htonl(seq);
 
 		memcpy(buf, &be, sizeof(be));
-		send_one(fd, buf, size, &ss, len);
-		if (addr2)
-			send_one(fd, buf, size, &ss2, len2);
+		if (send_one(fd, buf, size, &ss, len))
+			break;
+		if (addr2 && send_one(fd, buf, size, &ss2, len2))
+			break;	/* seq went to the first only: not counted */
 		next.tv_nsec += 1000000000L / pps;
 		while (next.tv_nsec >= 1000000000L) {
 			next.tv_nsec -= 1000000000L;
@@ -125,7 +158,10 @@ static int do_send(const char *addr, const char *addr2, unsigned int port,
 		}
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 	}
-	printf("sent %u\n", count);
+	send_end(fd, seq, &ss, len);
+	if (addr2)
+		send_end(fd, seq, &ss2, len2);
+	printf("sent %u\n", seq);
 	return 0;
 }
 
@@ -134,6 +170,8 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 {
 	uint64_t deadline = now_ns() + (uint64_t)secs * 1000000000u;
 	uint32_t received = 0, dup = 0, reordered = 0, lost = 0, seq, last = 0;
+	uint32_t sent = 0, upto = count;
+	int ended = 0;
 	uint64_t last_at = 0, maxgap = 0, t;
 	unsigned char *seen = calloc(count ? count : 1, 1);
 	int fd, rcvbuf = 4 << 20, got_any = 0;
@@ -152,7 +190,7 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 		die("bind");
 	printf("listening\n");
 	fflush(stdout);
-	while (received < count && now_ns() < deadline) {
+	while (received < upto && now_ns() < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
@@ -166,11 +204,20 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 		}
 		if (n < 4)
 			continue;
+		memcpy(&seq, buf, sizeof(seq));
+		if (ntohl(seq) == SEQ_END && n >= 8) {
+			memcpy(&sent, buf + 4, sizeof(sent));
+			sent = ntohl(sent);
+			ended = 1;
+			idle = 1;	/* the sender is done: stragglers only */
+			if (sent < upto)
+				upto = sent;
+			continue;
+		}
 		t = now_ns();
 		if (last_at && t - last_at > maxgap)
 			maxgap = t - last_at;
 		last_at = t;
-		memcpy(&seq, buf, sizeof(seq));
 		seq = ntohl(seq);
 		if (seq >= count)
 			continue;
@@ -185,11 +232,14 @@ static int do_recv(const char *addr, unsigned int port, uint32_t count,
 		got_any = 1;
 		received++;
 	}
-	for (i = 0; i < count; i++)
+	for (i = 0; i < upto; i++)
 		lost += !seen[i];
-	printf("received %u lost %u dup %u reordered %u maxgap_ms %llu\n",
+	printf("received %u lost %u dup %u reordered %u maxgap_ms %llu",
 	       received, lost, dup, reordered,
 	       (unsigned long long)(maxgap / 1000000));
+	if (ended)
+		printf(" sent %u", sent);
+	printf("\n");
 	return lost ? 1 : 0;
 }
 
