@@ -10,14 +10,18 @@
 # and re-sent on g1's netfront, itself about to suspend, which dropped
 # many. Now g1 waits (suspend_drain_ms, bounded) for g2 to consume them:
 # at each suspend nothing is left to take back (the channel's reclaimed
-# count stays), and each fast-path cycle loses no more than the netfront
-# cycle beside it.
+# count stays). The losses of both modes are logged, not compared: on
+# this testbed both lose the same few dozen datagrams per cycle, all
+# after the resume, while netfront reconnects (the fast path's traffic
+# takes netfront until its channel is back). At the rate a TCG guest
+# sends here, g2 keeps up, so the code before the drain took nothing back
+# either: this scenario does not tell the two apart.
 . /tb/tb.sh
 tb_header
 
 FP=/lib/modules/symbiont_fastpath.ko
-# make check runs 2 of each; scripts/testbed --param loss_cycles=10 the issue's 10.
-CYCLES=${TB_LOSS_CYCLES:-2}
+# make check runs 1 of each; scripts/testbed --param loss_cycles=10 the issue's 10.
+CYCLES=${TB_LOSS_CYCLES:-1}
 # --param suspend_drain_ms=0 shows the behaviour before the drain.
 DRAIN=${TB_SUSPEND_DRAIN_MS:+suspend_drain_ms=$TB_SUSPEND_DRAIN_MS}
 PORT=7200
@@ -83,27 +87,19 @@ tb_exec g2 "lsmod | grep -q symbiont_fastpath || insmod $FP" >/dev/null
 d2=$(tb_domid g2)
 fp_losses=
 nf_losses=
-worst_fp=0
-best_nf=
 taken_back=0
 i=1
 while [ $i -le "$CYCLES" ]; do
 	cycle fastpath $i || break
 	fp_losses="$fp_losses $loss"
-	[ $loss -gt $worst_fp ] && worst_fp=$loss
 	taken_back=$((taken_back + reclaimed))
 	cycle netfront $i || break
 	nf_losses="$nf_losses $loss"
-	[ -z "$best_nf" ] || [ $loss -lt "$best_nf" ] && best_nf=$loss
 	i=$((i + 1))
 done
 tb_log "datagrams lost at g1's suspends beyond g2's socket drops: fast path:$fp_losses; netfront:$nf_losses"
-if [ $i -gt "$CYCLES" ]; then
+[ $i -gt "$CYCLES" ] &&
 	tb_is "$taken_back" 0 "at each suspend g2 had consumed g1's whole ring: nothing was taken back"
-	[ "$worst_fp" -le "$best_nf" ] &&
-		tb_ok "every fast-path suspend lost no more than any netfront one ($worst_fp <= $best_nf)" ||
-		tb_fail "every fast-path suspend lost no more than any netfront one" "fast path:$fp_losses; netfront:$nf_losses"
-fi
 
 tb_exec g1 "lsmod | grep -q symbiont_fastpath || insmod $FP" >/dev/null
 # After a failed cycle (none runs otherwise).
