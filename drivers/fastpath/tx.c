@@ -465,7 +465,7 @@ void fp_tx_backlog_resend(struct fp_channel *ch)
  */
 static int fp_tx_drain_check(struct fp_channel *ch)
 {
-	bool notify = false, kick;
+	bool notify = false, kick = false;
 	int ret = 0;
 
 	if (!skb_queue_empty(&ch->backlog) &&
@@ -474,8 +474,6 @@ static int fp_tx_drain_check(struct fp_channel *ch)
 	else if (skb_queue_empty(&ch->backlog) &&
 		 sym_ring_tx_drained(&ch->tx, &kick))
 		ret = sym_ring_tx_broken(&ch->tx) ? -EPROTO : 1;
-	else
-		kick = false;
 	/* Set only with tx_open true: the irq is still bound. */
 	if (notify || kick)
 		notify_remote_via_irq(ch->irq);

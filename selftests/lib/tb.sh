@@ -386,13 +386,18 @@ tb_wait_chan() { # seconds guest peer-domid state
 	tb_wait_for "$1" sh -c ". /tb/tb.sh; [ \"\$(tb_chan $2 $3 state)\" = '$4' ]"
 }
 
+# The value as a number: 0 if it is empty or not one (an unreadable
+# counter must not kill the caller's $((...))).
+tb_num() { # value
+	case "$1" in
+	''|*[!0-9]*) echo 0 ;;
+	*) echo "$1" ;;
+	esac
+}
+
 # tb_chan_packets as a number: 0 if the channel cannot be read.
 tb_chan_count() { # guest peer-domid
-	_c=$(tb_chan_packets "$1" "$2")
-	case "$_c" in
-	''|*[!0-9]*) echo 0 ;;
-	*) echo "$_c" ;;
-	esac
+	tb_num "$(tb_chan_packets "$1" "$2")"
 }
 
 # Wait until GUEST's channel to PEER has carried AT_LEAST packets, both

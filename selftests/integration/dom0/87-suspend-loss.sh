@@ -36,15 +36,6 @@ udp_in_at_least() { # count
 	[ "$(udp_stat g2 InDatagrams)" -ge "$1" ]
 }
 
-# A channel counter, 0 if unreadable (a slow guest must not kill $((...))).
-chan_num() { # guest peer-domid file
-	_v=$(tb_chan "$1" "$2" "$3")
-	case "$_v" in
-	''|*[!0-9]*) echo 0 ;;
-	*) echo "$_v" ;;
-	esac
-}
-
 # One save + restore of g1 under the stream; sets loss (and reclaimed
 # for the fast path) or fails the cycle and returns 1.
 cycle() { # fastpath|netfront number
@@ -61,7 +52,7 @@ cycle() { # fastpath|netfront number
 	tb_exec g1 "(/tb/tb-udpseq send 192.0.2.2 $PORT $SEQS 1000000 >/tmp/loss.send 2>&1 &)" >/dev/null
 	tb_wait_for 60 udp_in_at_least $(($(udp_stat g2 InDatagrams) + 2000)) ||
 		{ tb_fail "$1 cycle $2: the stream reaches g2"; return 1; }
-	[ "$1" != netfront ] && reclaimed0=$(chan_num g1 "$d2" reclaimed)
+	[ "$1" != netfront ] && reclaimed0=$(tb_num "$(tb_chan g1 "$d2" reclaimed)")
 	if ! xl save g1 /tmp/g1.save >/tmp/save.log 2>&1 ||
 	   ! xl restore /tmp/g1.save >/tmp/restore.log 2>&1; then
 		tb_fail "$1 cycle $2: xl save + restore of g1" "$(cat /tmp/save.log /tmp/restore.log)"
@@ -85,7 +76,7 @@ cycle() { # fastpath|netfront number
 	[ $loss -ge 0 ] || loss=0
 	msg="$1 cycle $2: sent ${sent:-?}, lost $lost, of which g2's socket dropped $drops: $loss"
 	if [ "$1" != netfront ]; then
-		reclaimed=$(($(chan_num g1 "$d2" reclaimed) - reclaimed0))
+		reclaimed=$(($(tb_num "$(tb_chan g1 "$d2" reclaimed)") - reclaimed0))
 		msg="$msg; taken back at the suspend: $reclaimed"
 	fi
 	tb_log "$msg; $(tb_exec g1 "cat /tmp/loss.send")"
