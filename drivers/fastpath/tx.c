@@ -26,10 +26,15 @@
  *
  * Teardown (fp_tx_reclaim, fp_tx_backlog_resend; shmem.c, fp_lock): the
  * messages we wrote that the peer has not consumed are copied back out of
- * our TX ring and re-sent with dev_queue_xmit(nic), then the backlog. fp_bypass, a per-CPU flag set
- * around that call with BH off, makes the hook (which runs synchronously
- * inside dev_queue_xmit on this CPU) let them pass; unlike skb->mark it
- * cannot collide with marks users set.
+ * our TX ring and re-sent with dev_queue_xmit(nic), then the backlog
+ * (each counted in reclaimed). fp_bypass, a per-CPU flag set around that
+ * call with BH off, makes the hook (which runs synchronously inside
+ * dev_queue_xmit on this CPU) let them pass; unlike skb->mark it cannot
+ * collide with marks users set.
+ *
+ * Our own suspend, before that teardown (fp_tx_drain, fp_lock): the peer
+ * is still alive, so we wait, bounded, until it has consumed the backlog
+ * and the ring; each NAPI poll meanwhile wakes the waiter (rx.c).
  *
  * Locking: the hook runs in BH context under rcu_read_lock_bh (from
  * __dev_queue_xmit); it takes rcu_read_lock for the channel table and
